@@ -1,0 +1,40 @@
+// Builds the two bundles: the client (vscode external) and a self-contained language server.
+// `node esbuild.mjs` → development build with sourcemaps; `--production` → minified, no maps;
+// `--watch` → rebuild on change.
+import { rmSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: production ? 'none' : 'inline',
+  // ws's optional native speed-ups are loaded inside try/catch; leave them out.
+  external: ['bufferutil', 'utf-8-validate'],
+};
+
+const builds = [
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('esbuild: watching client and server');
+} else {
+  rmSync('dist', { recursive: true, force: true }); // no stale maps in a production build
+  const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
+  for (const [index, result] of results.entries()) {
+    const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+    for (const [file, output] of outputs) console.log(`esbuild: ${file} ${(output.bytes / 1024).toFixed(0)} KiB${index === 0 && production ? ' (minified)' : ''}`);
+  }
+}

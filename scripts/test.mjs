@@ -1,0 +1,48 @@
+// The README's test command (`npm test`): static checks, the build, then every test suite with
+// node's test runner, whose closing summary (`# pass N`, `# fail N`) is the verdict.
+// `node scripts/test.mjs unit` runs one layer (a folder under test/) without the static checks.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const LAYERS = ['unit', 'server', 'kubectl'];
+const only = process.argv.slice(2);
+const layers = only.length > 0 ? only : LAYERS;
+
+function run(label, command, args) {
+  console.log(`\n> ${label}`);
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`\n${label} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function testFiles(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return testFiles(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+if (only.length === 0) {
+  run('typecheck (tsc --noEmit)', npx, ['tsc', '-p', '.']);
+  run('lint (eslint)', npx, ['eslint', '.', '--max-warnings', '0']);
+}
+// The server tests start the built server bundle, so build first.
+run('build (esbuild)', process.execPath, ['esbuild.mjs']);
+
+const files = layers.flatMap((layer) => testFiles(join('test', layer))).sort();
+if (files.length === 0) {
+  console.error(`No test files found in ${layers.map((layer) => `test/${layer}`).join(', ')}.`);
+  process.exit(1);
+}
+run(`tests (${files.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);
