@@ -1,7 +1,7 @@
 // Builds the two bundles: the client (vscode external) and a self-contained language server.
 // `node esbuild.mjs` → development build with sourcemaps; `--production` → minified, no maps;
 // `--watch` → rebuild on change.
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -31,10 +31,21 @@ if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
   console.log('esbuild: watching client and server');
 } else {
-  rmSync('dist', { recursive: true, force: true }); // no stale maps in a production build
+  if (production) {
+    // No stale source maps next to minified bundles (and so none in the .vsix).
+    for (const file of safeList('dist')) if (file.endsWith('.map')) rmSync(`dist/${file}`);
+  }
   const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
   for (const [index, result] of results.entries()) {
     const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
     for (const [file, output] of outputs) console.log(`esbuild: ${file} ${(output.bytes / 1024).toFixed(0)} KiB${index === 0 && production ? ' (minified)' : ''}`);
+  }
+}
+
+function safeList(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

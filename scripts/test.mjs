@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const LAYERS = ['unit', 'server', 'kubectl'];
+const LAYERS = ['unit', 'server', 'kubectl', 'package'];
 const only = process.argv.slice(2);
 const layers = only.length > 0 ? only : LAYERS;
 
@@ -36,6 +36,10 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 if (only.length === 0) {
   run('typecheck (tsc --noEmit)', npx, ['tsc', '-p', '.']);
   run('lint (eslint)', npx, ['eslint', '.', '--max-warnings', '0']);
+}
+if (layers.includes('package')) {
+  // The .vsix the package tests inspect: production bundles, then vsce.
+  run('package (npm run package)', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'package']);
 }
 // The server tests start the built server bundle, so build first.
 run('build (esbuild)', process.execPath, ['esbuild.mjs']);

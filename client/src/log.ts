@@ -1,5 +1,5 @@
 /** The extension's one log channel, leveled by VS Code and tagged by component. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 export interface Logger {
   trace(message: string): void;

@@ -19,11 +19,11 @@ import { taskFileDiagnostics } from './services/diagnostics';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 
-connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+connection.onInitialize((params: InitializeParams): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   if (options.l10nBundlePath) {
     try {
-      await l10n.config({ fsPath: options.l10nBundlePath });
+      l10n.config({ fsPath: options.l10nBundlePath });
     } catch (error) {
       connection.console.warn(`Could not load the l10n bundle ${options.l10nBundlePath}: ${String(error)}`);
     }
@@ -39,7 +39,7 @@ function validate(document: TextDocument): void {
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: taskFileDiagnostics(document) });
 }
 
-documents.onDidOpen((event) => validate(event.document));
+// onDidChangeContent also fires when a document opens.
 documents.onDidChangeContent((event) => validate(event.document));
 documents.onDidClose((event) => {
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

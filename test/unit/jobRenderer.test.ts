@@ -32,7 +32,7 @@ function sampleTask(): Task {
   return parsed.tasks[0]!.task;
 }
 
-function task(overrides: Partial<Task> & { job?: Partial<Task['job']> } = {}): Task {
+function task(overrides: Omit<Partial<Task>, 'job'> & { job?: Partial<Task['job']> } = {}): Task {
   const base: Task = {
     id: 'demo',
     title: 'Demo',
@@ -110,7 +110,7 @@ describe('job renderer', () => {
     assert.deepEqual(rendered.problems.map((p) => p.code), ['render-description-truncated']);
     // The full text reaches the Pod through the task annotation (a downward-API file).
     const annotation = rendered.job.spec!.template.metadata!.annotations!['keruta.io/task']!;
-    assert.equal(JSON.parse(annotation).description, description);
+    assert.equal((JSON.parse(annotation) as { description: string }).description, description);
   });
 
   test('a description within the budget is delivered unchanged', () => {

@@ -11,7 +11,7 @@ interface ManifestProperty { default: unknown; scope: string; markdownDescriptio
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, ManifestProperty> }[] };
 };
-const declared: Record<string, ManifestProperty> = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties));
+const declared: Record<string, ManifestProperty> = Object.fromEntries(manifest.contributes.configuration.flatMap((c) => Object.entries(c.properties)));
 
 const none = new Map<string, string>();
 const source = (values: Partial<Record<SettingKey, InspectedSetting>>) => ({ inspect: (key: SettingKey) => ({ defaultValue: declared[key]?.default, ...values[key] }) });

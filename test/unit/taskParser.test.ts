@@ -100,7 +100,7 @@ describe('task file parser', () => {
     assert.equal(bad.problems[0]?.code, 'yaml-syntax');
     const dup = parseTaskFile('id: a\nid: b\ntitle: t\n');
     assert.equal(dup.problems[0]?.code, 'yaml-syntax');
-    assert.match(dup.problems[0]!.message, /unique/i);
+    assert.match(dup.problems[0].message, /unique/i);
   });
 
   test('a document that is not a mapping is reported, others still parse', () => {

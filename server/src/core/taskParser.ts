@@ -9,9 +9,8 @@ import {
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
+  type LineCounter,
   type Node,
-  type Pair,
   parseAllDocuments,
   type ParsedNode,
 } from 'yaml';
@@ -69,7 +68,7 @@ export function parseTaskFile(text: string, options: ParseOptions = {}): ParsedT
       });
     }
     if (doc.errors.length > 0) return;
-    const contents = doc.contents as ParsedNode | null;
+    const contents = doc.contents;
     if (contents === null || (isScalar(contents) && contents.value === null)) return; // empty document
     const reader = new DocumentReader(doc, problems);
     const parsed = reader.readTask(contents, documentIndex, docSpan(doc, text.length));
@@ -97,6 +96,20 @@ function docSpan(doc: Document.Parsed, length: number): Span {
 function nodeSpan(node: Node | null | undefined, fallback: Span): Span {
   const range = node?.range;
   return range ? [range[0], range[1]] : fallback;
+}
+
+/**
+ * The text of a scalar as the user wrote it. Numbers and booleans written without quotes are still
+ * meant as text where text is expected (`id: 1.10` is "1.10", not 1.1).
+ */
+function scalarText(node: Node | null): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value: unknown = node.value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return node.source ?? String(value);
+  }
+  return undefined;
 }
 
 class DocumentReader {
@@ -186,7 +199,7 @@ class DocumentReader {
   private fieldsOf(map: Node, fallback: Span): Map<string, Located<unknown>> {
     const out = new Map<string, Located<unknown>>();
     if (!isMap(map)) return out;
-    for (const pair of map.items as Pair<unknown, unknown>[]) {
+    for (const pair of map.items) {
       const keyNode = pair.key as Node | null;
       const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
       const keySpan = nodeSpan(keyNode, fallback);
@@ -219,10 +232,8 @@ class DocumentReader {
     if (!field) return undefined;
     const node = field.value as Node | null;
     if (node === null) return undefined;
-    if (isScalar(node) && node.value !== null && typeof node.value !== 'object') {
-      // Numbers and booleans written without quotes are still meant as text here (e.g. `id: 123`).
-      return node.source ?? String(node.value);
-    }
+    const text = scalarText(node);
+    if (text !== undefined) return text;
     this.problem('task-invalid-type', field.valueSpan, l10n.t('`{0}` must be text.', key));
     return undefined;
   }
@@ -265,8 +276,9 @@ class DocumentReader {
     const out: string[] = [];
     for (const item of node.items as Node[]) {
       const resolved = this.resolve(item);
-      if (isScalar(resolved) && resolved.value !== null && typeof resolved.value !== 'object') {
-        out.push(resolved.source ?? String(resolved.value));
+      const text = scalarText(resolved);
+      if (text !== undefined) {
+        out.push(text);
       } else {
         this.problem('task-invalid-type', nodeSpan(item, field.valueSpan), l10n.t('Each item of `{0}` must be a string.', key));
       }
@@ -336,7 +348,7 @@ class DocumentReader {
       this.problem('task-invalid-type', field.valueSpan, l10n.t('`resources` must be a mapping with `requests` and/or `limits`.'));
       return undefined;
     }
-    const inner = this.fieldsOf(field.value as Node, field.valueSpan);
+    const inner = this.fieldsOf(field.value, field.valueSpan);
     const list = (key: 'requests' | 'limits'): Record<string, string> | undefined => {
       const located = inner.get(key);
       if (!located) return undefined;
@@ -344,7 +356,7 @@ class DocumentReader {
         this.problem('task-invalid-type', located.valueSpan, l10n.t('`resources.{0}` must map resource names to quantities.', key));
         return undefined;
       }
-      const quantities = this.fieldsOf(located.value as Node, located.valueSpan);
+      const quantities = this.fieldsOf(located.value, located.valueSpan);
       const out: Record<string, string> = {};
       for (const name of quantities.keys()) {
         const quantity = this.string(quantities, name);

@@ -1,0 +1,97 @@
+/**
+ * A real JSON-RPC client that starts the bundled language server (`dist/server.js --stdio`) as a
+ * separate process and speaks LSP to it. Tests wait on notifications instead of sleeping.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createMessageConnection,
+  type MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+export const SERVER_BUNDLE = join(__dirname, '..', '..', 'dist', 'server.js');
+
+export class LspTestClient {
+  private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: { uri: string; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private versions = new Map<string, number>();
+  stderr = '';
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      this.diagnostics.set(params.uri, params);
+      for (const waiter of this.waiters.filter((w) => w.uri === params.uri)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(params);
+      }
+    });
+    connection.onRequest('workspace/configuration', () => []);
+    connection.onNotification('window/logMessage', () => undefined);
+  }
+
+  static async start(initializationOptions: unknown = {}): Promise<{ client: LspTestClient; initialize: InitializeResult }> {
+    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const client = new LspTestClient(child, connection);
+    child.stderr.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
+    connection.listen();
+    const initialize = await connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      initializationOptions,
+    });
+    await connection.sendNotification('initialized', {});
+    return { client, initialize };
+  }
+
+  /** Resolves with the next diagnostics published for `uri`. */
+  nextDiagnostics(uri: string, timeoutMs = 5000): Promise<Diagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; server stderr: ${this.stderr}`)), timeoutMs);
+      this.waiters.push({
+        uri,
+        resolve: (params) => {
+          clearTimeout(timer);
+          resolve(params.diagnostics);
+        },
+      });
+    });
+  }
+
+  async open(uri: string, text: string, languageId = 'keruta-task'): Promise<Diagnostic[]> {
+    const next = this.nextDiagnostics(uri);
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return next;
+  }
+
+  async replace(uri: string, text: string): Promise<Diagnostic[]> {
+    const next = this.nextDiagnostics(uri);
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return next;
+  }
+
+  async close(uri: string): Promise<Diagnostic[]> {
+    const next = this.nextDiagnostics(uri);
+    await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    return next;
+  }
+
+  async stop(): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => this.process.once('exit', (code) => resolve(code)));
+    await this.connection.sendRequest('shutdown');
+    await this.connection.sendNotification('exit');
+    const code = await exited;
+    this.connection.dispose();
+    return code;
+  }
+}
