@@ -216,46 +216,46 @@ function writeParameter(writer: ProtoWriter, parameter: JsonObject, where: strin
   const required = optBool(parameter['required'], `${where}.required`);
   // ParametersItem.parameter (1) → Parameter.body_parameter (1) | Parameter.non_body_parameter (2)
   writer.message(1, (param) => {
-      if (location === 'body') {
-        rejectUnknown(parameter, ['in', 'name', 'description', 'required', 'schema'], where);
-        param.message(1, (body) => {
-          body.string(1, description);
-          body.string(2, name);
-          body.string(3, location);
-          body.bool(4, required);
-          body.message(5, (s) => writeSchema(s, asObject(parameter['schema'], `${where}.schema`), `${where}.schema`));
-          writeExtensions(body, 6, parameter);
-        });
-        return;
-      }
-      rejectUnknown(parameter, ['in', 'name', 'description', 'required', 'type', 'uniqueItems'], where);
-      const type = optString(parameter['type'], `${where}.type`);
-      const uniqueItems = optBool(parameter['uniqueItems'], `${where}.uniqueItems`);
-      param.message(2, (nonBody) => {
-        if (location === 'query') {
-          nonBody.message(3, (query) => {
-            query.bool(1, required);
-            query.string(2, location);
-            query.string(3, description);
-            query.string(4, name);
-            query.string(6, type);
-            query.bool(20, uniqueItems);
-            writeExtensions(query, 23, parameter);
-          });
-        } else if (location === 'path') {
-          nonBody.message(4, (path) => {
-            path.bool(1, required);
-            path.string(2, location);
-            path.string(3, description);
-            path.string(4, name);
-            path.string(5, type);
-            path.bool(19, uniqueItems);
-            writeExtensions(path, 22, parameter);
-          });
-        } else {
-          throw new Error(`${where}: parameter location ${String(location)} is not supported by the proto encoder`);
-        }
+    if (location === 'body') {
+      rejectUnknown(parameter, ['in', 'name', 'description', 'required', 'schema'], where);
+      param.message(1, (body) => {
+        body.string(1, description);
+        body.string(2, name);
+        body.string(3, location);
+        body.bool(4, required);
+        body.message(5, (s) => writeSchema(s, asObject(parameter['schema'], `${where}.schema`), `${where}.schema`));
+        writeExtensions(body, 6, parameter);
       });
+      return;
+    }
+    rejectUnknown(parameter, ['in', 'name', 'description', 'required', 'type', 'uniqueItems'], where);
+    const type = optString(parameter['type'], `${where}.type`);
+    const uniqueItems = optBool(parameter['uniqueItems'], `${where}.uniqueItems`);
+    param.message(2, (nonBody) => {
+      if (location === 'query') {
+        nonBody.message(3, (query) => {
+          query.bool(1, required);
+          query.string(2, location);
+          query.string(3, description);
+          query.string(4, name);
+          query.string(6, type);
+          query.bool(20, uniqueItems);
+          writeExtensions(query, 23, parameter);
+        });
+      } else if (location === 'path') {
+        nonBody.message(4, (path) => {
+          path.bool(1, required);
+          path.string(2, location);
+          path.string(3, description);
+          path.string(4, name);
+          path.string(5, type);
+          path.bool(19, uniqueItems);
+          writeExtensions(path, 22, parameter);
+        });
+      } else {
+        throw new Error(`${where}: parameter location ${String(location)} is not supported by the proto encoder`);
+      }
+    });
   });
 }
 

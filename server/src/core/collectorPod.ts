@@ -119,13 +119,22 @@ export function withCollector(spec: PodSpec, options: CollectorOptions): PodSpec
     { name: DOC_VOLUME, emptyDir: {} },
     { name: CONTROL_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
   ];
+  // Keys in reading order: pod-level settings, then init containers, containers and volumes.
+  const { initContainers, containers, volumes: _volumes, ...podLevel } = spec;
   if (options.mode === 'native') {
     return {
-      ...spec,
-      initContainers: [...(spec.initContainers ?? []), collector],
-      volumes,
+      ...podLevel,
       terminationGracePeriodSeconds: options.windowSeconds + GRACE_MARGIN_SECONDS,
+      initContainers: [...(initContainers ?? []), collector],
+      containers,
+      volumes,
     };
   }
-  return { ...spec, containers: [...spec.containers, collector], volumes, shareProcessNamespace: true };
+  return {
+    ...podLevel,
+    shareProcessNamespace: true,
+    ...(initContainers ? { initContainers } : {}),
+    containers: [...containers, collector],
+    volumes,
+  };
 }
