@@ -9,6 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import YAML from 'yaml';
 import { DEFAULT_VERSION, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, failureStatus, notFoundStatus, versionInfo } from './discovery';
 import {
@@ -39,7 +40,22 @@ export interface SimResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type Handler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+/**
+ * A response the handler writes itself, for streams (watches, followed logs). `status` is what the
+ * request log records; the handler must call `res.writeHead` and eventually `res.end()`.
+ */
+export interface StreamingResponse {
+  readonly status: number;
+  readonly stream: (res: http.ServerResponse, req: http.IncomingMessage) => void;
+}
+
+export type Handler = (request: SimRequest) => SimResponse | StreamingResponse | Promise<SimResponse | StreamingResponse>;
+
+/** Handles an HTTP upgrade (WebSocket exec); returns false when the path is not its own. */
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL) => boolean;
+
+/** Runs before routing; a response short-circuits the request (fault injection, RBAC, counters). */
+export type Middleware = (request: SimRequest) => SimResponse | undefined | Promise<SimResponse | undefined>;
 
 export interface Route {
   readonly method: string;
@@ -132,6 +148,12 @@ export interface SimServerOptions {
   readonly version?: string;
   /** Extra routes, matched before the built-in ones (for REST storage, watches, ...). */
   readonly routes?: readonly Route[];
+  /** Upgrade handlers (WebSocket exec); an unclaimed upgrade gets 404. */
+  readonly upgrades?: readonly UpgradeHandler[];
+  /** Runs before routing (faults, counters); may answer the request itself. */
+  readonly middleware?: Middleware;
+  /** Called with the http.Server once it listens (e.g. to track connections). */
+  readonly onListening?: (server: http.Server) => void;
 }
 
 export interface RequestRecord {
@@ -220,8 +242,12 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       });
       return bodyPromise;
     };
-    const respond = (response: SimResponse): void => {
+    const respond = (response: SimResponse | StreamingResponse): void => {
       requests.push({ method, url: `${url.pathname}${url.search}`, status: response.status });
+      if ('stream' in response) {
+        response.stream(res, req);
+        return;
+      }
       const payload = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
       res.writeHead(response.status, { ...response.headers, 'Content-Type': response.contentType, 'Content-Length': String(payload.length) });
       res.end(payload);
@@ -237,10 +263,18 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     }
     const request: SimRequest = { method, path: url.pathname, query: url.searchParams, params: found.params, headers: req.headers, body };
     Promise.resolve()
-      .then(() => found.handler(request))
+      .then(async () => (options.middleware ? await options.middleware(request) : undefined) ?? found.handler(request))
       .then(respond, (error: unknown) => {
         respond(json(failureStatus(500, 'InternalError', `simulator error: ${error instanceof Error ? error.message : String(error)}`), 500));
       });
+  });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push({ method: `${req.method ?? 'GET'} (upgrade)`, url: `${url.pathname}${url.search}`, status: 101 });
+    for (const upgrade of options.upgrades ?? []) if (upgrade(req, socket, head, url)) return;
+    const body = JSON.stringify(notFoundStatus());
+    socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -251,6 +285,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     });
   });
   port = (server.address() as AddressInfo).port;
+  options.onListening?.(server);
   const url = `http://127.0.0.1:${port}`;
 
   return {
