@@ -14,7 +14,8 @@ import { collectorModeFor, renderOptionsFromSettings } from '../server/src/core/
 import { APPLICATION_PROPERTIES_FILE, type KerutaSettings } from '../server/src/protocol';
 import { parseTaskFile } from '../server/src/core/taskParser';
 import { isTaskFileName } from '../server/src/core/taskModel';
-import { kubectlDryRun } from '../test/kubectl/kubectlHelper';
+import { kubectlDryRun, requireKubectl } from '../test/kubectl/kubectlHelper';
+import { startSimulator } from '../test/sim/simulator';
 
 const root = join(__dirname, '..');
 const workspace = join(root, 'examples');
@@ -73,7 +74,50 @@ async function main(): Promise<void> {
     console.log(`  ${job.id}: ${verdict}`);
   }
   if (failed > 0) throw new Error(`${failed} rendered Job(s) were rejected by kubectl`);
+
+  if (sample) await runOnSimulator(sample.yaml);
   console.log(`\nThe extension package is dist/keruta.vsix; install it with "code --install-extension dist/keruta.vsix".`);
+}
+
+/**
+ * Runs the sample Job on the cluster simulator with the real kubectl: the Pod gets the seven
+ * variables, leaves README.md in /.keruta/doc, and the collector keeps it reachable until released.
+ */
+async function runOnSimulator(jobYaml: string): Promise<void> {
+  step('Run the sample Job on the cluster simulator (kubectl create, logs, exec, wait)');
+  const kubectl = await requireKubectl();
+  const sim = await startSimulator({ timeScale: 0.2 });
+  const kubeconfig = join(out, 'sim.kubeconfig');
+  await sim.writeKubeconfig(kubeconfig);
+  const run = async (args: string[], input?: string): Promise<string> => {
+    const { execFile } = await import('node:child_process');
+    return new Promise((resolve, reject) => {
+      const child = execFile(kubectl, args, { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) =>
+        error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+      );
+      child.stdin?.end(input ?? '');
+    });
+  };
+  try {
+    const created = (await run(['create', '-f', '-', '-o', 'name'], jobYaml)).trim();
+    console.log(`  kubectl create → ${created}`);
+    const job = created.replace(/^job\.batch\//, '');
+    let pod = '';
+    for (let i = 0; i < 300 && pod === ''; i++) {
+      const found = sim.store.list('pods', 'default').find((p) => p.metadata.labels?.['job-name'] === job);
+      if (found && sim.workloads.containerState('default', found.metadata.name!, 'main')?.state === 'terminated') pod = found.metadata.name!;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (pod === '') throw new Error('the sample Pod did not finish');
+    console.log(`  kubectl logs ${pod} -c main:`);
+    console.log((await run(['logs', pod, '-c', 'main'])).replace(/^/gm, '    ').trimEnd());
+    console.log(`  kubectl exec ${pod} -c keruta-collector -- cat /.keruta/doc/README.md:`);
+    console.log((await run(['exec', pod, '-c', 'keruta-collector', '--', 'cat', '/.keruta/doc/README.md'])).replace(/^/gm, '    ').trimEnd());
+    await run(['exec', pod, '-c', 'keruta-collector', '--', 'sh', '-c', 'touch /.keruta/ctl/release']);
+    console.log(`  released the collector; ${(await run(['wait', '--for=condition=complete', `job/${job}`, '--timeout=60s'])).trim()}`);
+  } finally {
+    await sim.close();
+  }
 }
 
 /** Settings as the extension resolves them with no user settings: package.json defaults and application.properties. */

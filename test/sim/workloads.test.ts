@@ -791,3 +791,12 @@ describe('simulated workloads', () => {
     assert.equal(comment.filter((line) => line.startsWith('| ')).length, rows.length - 1, 'no stale rows');
   });
 });
+
+describe('README', () => {
+  test('documents every keruta-sim image exactly as the simulator implements them', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = /<!-- sim-images:start -->\n([\s\S]*?)\n<!-- sim-images:end -->/.exec(readme);
+    assert.ok(section, 'README.md has no sim-images section');
+    assert.equal(section[1]!.trim(), renderSimImageTable().trim());
+  });
+});
