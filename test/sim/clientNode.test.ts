@@ -197,4 +197,50 @@ describe('client-node against the simulator', () => {
     sim.faults.refuseConnections = false;
     await fresh.makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: 'default' });
   });
+
+  test('faults on logs and exec: RBAC denials and 500s reject, a Pod deleted early fails the Job', async () => {
+    await createJob('cn-faults', 'keruta-sim/sleep', { collector: false });
+    const pod = await waitFor(sim, () => {
+      const found = podsOf(sim, 'default', 'cn-faults')[0];
+      return found && sim.workloads.containerState('default', found.metadata.name!, 'main')?.state === 'running' ? found : undefined;
+    }, 10_000, 'main running');
+    const name = pod.metadata.name!;
+    sim.rbac.deny({ resource: 'pods/exec' });
+    sim.rbac.deny({ resource: 'pods/log' });
+    try {
+      // client-node rejects with ws's error event; the Status body is lost (a known client-node limit).
+      await assert.rejects(new k8s.Exec(kc).exec('default', name, 'main', ['ls'], null, null, null, false), (error: { message?: string }) => /403/.test(String(error.message)));
+      await assert.rejects(new k8s.Log(kc).log('default', name, 'main', new PassThrough(), {}), (error: { code?: number }) => error.code === 403 || error.code === 500);
+    } finally {
+      sim.rbac.allowAll();
+    }
+    sim.faults.failNext(1, { match: (request) => request.path.endsWith('/log') });
+    await assert.rejects(new k8s.Log(kc).log('default', name, 'main', new PassThrough(), {}), (error: { code?: number }) => error.code === 500);
+    sim.faults.reset();
+
+    sim.deletePod('default', name);
+    await waitFor(sim, () => (jobCondition(sim, 'default', 'cn-faults', 'Failed') ? true : undefined), 10_000, 'the Job to fail after its Pod was deleted');
+  });
+
+  test('the simulated version decides validation: classic env names and no native sidecars before 1.29', async () => {
+    const old = await startSimulator({ version: 'v1.28.0', timeScale: 0.02 });
+    try {
+      const config = new k8s.KubeConfig();
+      config.loadFromOptions({
+        clusters: [{ name: 'old', server: old.url, skipTLSVerify: true }],
+        users: [{ name: 'u', token: 't' }],
+        contexts: [{ name: 'old', cluster: 'old', user: 'u', namespace: 'default' }],
+        currentContext: 'old',
+      });
+      const api = config.makeApiClient(k8s.BatchV1Api);
+      const job = jobManifest('old-env', 'busybox:1.36.1', { env: [{ name: '1ST', value: 'x' }] });
+      const error = (await api.createNamespacedJob({ namespace: 'default', body: job as never }).then(() => undefined, (e: unknown) => e)) as { code: number; body: string };
+      assert.equal(error.code, 422);
+      const body = JSON.parse(error.body) as { message: string };
+      assert.match(body.message, /spec\.template\.spec\.containers\[0\]\.env\[0\]\.name: Invalid value: "1ST": a valid environment variable name must consist of alphabetic characters/);
+      assert.match(body.message, /spec\.template\.spec\.initContainers\[0\]\.restartPolicy: Forbidden/);
+    } finally {
+      await old.close();
+    }
+  });
 });
