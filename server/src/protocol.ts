@@ -3,6 +3,7 @@
  * the settings shape, setting keys, and custom requests.
  */
 import type { CollectorMode } from './core/collectorPod';
+import type { RenderOptions } from './core/jobRenderer';
 
 export type CollectorModeSetting = CollectorMode | 'auto';
 
@@ -57,6 +58,8 @@ export const SettingKeys = {
   collectorOpenAfterCollect: 'keruta.collector.openAfterCollect',
   collectorCollectOnFailure: 'keruta.collector.collectOnFailure',
   traceServer: 'keruta.trace.server',
+  diagnosticsSeverity: 'keruta.diagnostics.severity',
+  diagnosticsEnvNameRule: 'keruta.diagnostics.envNameRule',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 
@@ -80,4 +83,59 @@ export const APPLICATION_PROPERTIES_FILE = 'application.properties';
 export interface InitializationOptions {
   /** The client's l10n bundle for the UI language (`vscode.l10n.uri`), if any. */
   readonly l10nBundlePath?: string;
+  /** Base of the rules' documentation links (the README shipped with the extension). */
+  readonly docsBaseUrl?: string;
 }
+
+/** Severity override of one diagnostic code (`keruta.diagnostics.severity`). */
+export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+/** Which env-name rule diagnostics apply: `auto` follows the cluster version the client reports. */
+export type EnvNameRuleSetting = 'auto' | 'relaxed' | 'classic';
+
+/** What the server pulls per resource with `workspace/configuration` (section `keruta`). */
+export interface ServerSettings extends KerutaSettings {
+  readonly diagnostics: {
+    readonly severity: Readonly<Record<string, SeveritySetting>>;
+    readonly envNameRule: EnvNameRuleSetting;
+  };
+}
+
+/** Client → server: the version the cluster reported (`/version`), so `auto` picks the env-name rule. */
+export const ClusterVersionNotification = 'keruta/clusterVersion';
+export interface ClusterVersionParams {
+  readonly major: string;
+  readonly minor: string;
+  readonly gitVersion?: string;
+}
+
+/** Client → server: render a task's Job with the client's settings, with its diagnostics. */
+export const RenderJobRequest = 'keruta/renderJob';
+export interface RenderJobParams {
+  readonly uri: string;
+  readonly taskId: string;
+  /** Renderer options resolved by the client (settings and application.properties). */
+  readonly options: RenderOptions;
+}
+export interface RenderJobDiagnostic {
+  readonly code: string;
+  readonly severity: 'error' | 'warning' | 'information' | 'hint';
+  readonly message: string;
+  /** Where: the task file (`task`) or the rendered Job YAML (`job`). */
+  readonly source: 'task' | 'job';
+  readonly line: number;
+}
+export interface RenderJobResult {
+  readonly found: boolean;
+  readonly yaml: string;
+  readonly namespace: string;
+  readonly diagnostics: readonly RenderJobDiagnostic[];
+  /** Number of error diagnostics: the client refuses to run when it is not 0. */
+  readonly errors: number;
+}
+
+/** Command ids the server's code lenses use; the client implements them. */
+export const LensCommands = {
+  runTask: 'keruta.runTask',
+  showJobYaml: 'keruta.showJobYaml',
+} as const;

@@ -16,7 +16,7 @@ export const SERVER_BUNDLE = join(__dirname, '..', '..', 'dist', 'server.js');
 
 export class LspTestClient {
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
-  private readonly waiters: { uri: string; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private readonly waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private versions = new Map<string, number>();
   stderr = '';
 
@@ -26,7 +26,8 @@ export class LspTestClient {
   ) {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params);
-      for (const waiter of this.waiters.filter((w) => w.uri === params.uri)) {
+      // A waiter for a version takes only diagnostics of that version (servers may republish older ones).
+      for (const waiter of this.waiters.filter((w) => w.uri === params.uri && (w.version === undefined || params.version === w.version))) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         waiter.resolve(params);
       }
@@ -51,12 +52,13 @@ export class LspTestClient {
     return { client, initialize };
   }
 
-  /** Resolves with the next diagnostics published for `uri`. */
-  nextDiagnostics(uri: string, timeoutMs = 5000): Promise<Diagnostic[]> {
+  /** Resolves with the next diagnostics published for `uri` (for `version`, when given). */
+  nextDiagnostics(uri: string, version?: number, timeoutMs = 5000): Promise<Diagnostic[]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; server stderr: ${this.stderr}`)), timeoutMs);
       this.waiters.push({
         uri,
+        ...(version !== undefined ? { version } : {}),
         resolve: (params) => {
           clearTimeout(timer);
           resolve(params.diagnostics);
@@ -66,15 +68,15 @@ export class LspTestClient {
   }
 
   async open(uri: string, text: string, languageId = 'keruta-task'): Promise<Diagnostic[]> {
-    const next = this.nextDiagnostics(uri);
+    const next = this.nextDiagnostics(uri, 1);
     this.versions.set(uri, 1);
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return next;
   }
 
   async replace(uri: string, text: string): Promise<Diagnostic[]> {
-    const next = this.nextDiagnostics(uri);
     const version = (this.versions.get(uri) ?? 1) + 1;
+    const next = this.nextDiagnostics(uri, version);
     this.versions.set(uri, version);
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     return next;

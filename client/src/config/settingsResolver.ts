@@ -39,7 +39,7 @@ type Spec =
   | { readonly kind: 'enum'; readonly fallback: string; readonly values: readonly string[] };
 
 /** Type, bounds and built-in default of every setting (kept equal to package.json by a test). */
-export const SETTING_SPECS: Readonly<Record<Exclude<SettingKey, 'keruta.trace.server'>, Spec>> = {
+export const SETTING_SPECS: Readonly<Record<Exclude<SettingKey, 'keruta.trace.server' | 'keruta.diagnostics.severity'>, Spec>> = {
   [SettingKeys.kubernetesEnabled]: { kind: 'boolean', fallback: true },
   [SettingKeys.kubernetesConfigPath]: { kind: 'string', fallback: '' },
   [SettingKeys.kubernetesInCluster]: { kind: 'boolean', fallback: false },
@@ -59,6 +59,7 @@ export const SETTING_SPECS: Readonly<Record<Exclude<SettingKey, 'keruta.trace.se
   [SettingKeys.collectorOutputFolder]: { kind: 'string', fallback: '.keruta/artifacts', nonEmpty: true },
   [SettingKeys.collectorOpenAfterCollect]: { kind: 'boolean', fallback: true },
   [SettingKeys.collectorCollectOnFailure]: { kind: 'boolean', fallback: false },
+  [SettingKeys.diagnosticsEnvNameRule]: { kind: 'enum', fallback: 'auto', values: ['auto', 'relaxed', 'classic'] },
 };
 
 type ResolvedKey = keyof typeof SETTING_SPECS;

@@ -34,6 +34,8 @@ const MAX_ALIAS_DEPTH = 8;
 export interface ParseOptions {
   /** Also return a `LineCounter` for offset → line/column conversion. */
   readonly lineCounter?: LineCounter;
+  /** The text already parsed (by `parseYamlDocuments`), so that it is parsed once. */
+  readonly documents?: readonly Document.Parsed[];
 }
 
 export function parseTaskFile(text: string, options: ParseOptions = {}): ParsedTaskFile {
@@ -41,11 +43,11 @@ export function parseTaskFile(text: string, options: ParseOptions = {}): ParsedT
   const tasks: ParsedTask[] = [];
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, {
+    documents = options.documents ? [...options.documents] : (parseAllDocuments(text, {
       lineCounter: options.lineCounter,
       prettyErrors: false,
       uniqueKeys: true,
-    }) as Document.Parsed[];
+    }) as Document.Parsed[]);
   } catch (error) {
     // The yaml package reports errors on documents; this is a last line of defence.
     problems.push({
