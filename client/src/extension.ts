@@ -3,8 +3,9 @@
  * cluster code is loaded when a command first needs it.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, type LanguageClient } from 'vscode-languageclient/node';
 import { openKubernetesSettings } from './commands/openKubernetesSettings';
+import { showJobYaml } from './commands/showJobYaml';
 import { SettingsService } from './config/settings';
 import { Commands, ContextKeys } from './identifiers';
 import { createLanguageClient } from './language/languageClient';
@@ -23,8 +24,13 @@ export class KerutaContext implements vscode.Disposable {
     this.settings = this.own(new SettingsService(this.log.child('settings')));
     this.own(vscode.commands.registerCommand(Commands.openKubernetesSettings, openKubernetesSettings));
     this.own(vscode.commands.registerCommand(Commands.showOutput, () => channel.show()));
+    this.own(
+      vscode.commands.registerCommand(Commands.showJobYaml, (uri?: string, taskId?: string) =>
+        showJobYaml({ client: () => this.languageClient, settings: this.settings, log: this.log.child('job-yaml') }, uri, taskId),
+      ),
+    );
     this.own(this.settings.onDidChange(() => void this.refreshSettings()));
-    this.languageClient = createLanguageClient(extensionContext, channel);
+    this.languageClient = createLanguageClient(extensionContext, channel, this.settings);
   }
 
   async start(): Promise<void> {
@@ -41,6 +47,10 @@ export class KerutaContext implements vscode.Disposable {
   }
 
   private async refreshSettings(): Promise<void> {
+    // application.properties and trust changes are not configuration events: tell the server.
+    if (this.languageClient?.isRunning()) {
+      await this.languageClient.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    }
     const settings = await this.settings.get();
     await vscode.commands.executeCommand('setContext', ContextKeys.kubernetesEnabled, settings.kubernetes.enabled);
     for (const line of await this.settings.describe()) this.log.debug(line);

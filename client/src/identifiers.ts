@@ -2,6 +2,7 @@
 export const Commands = {
   openKubernetesSettings: 'keruta.openKubernetesSettings',
   showOutput: 'keruta.showOutput',
+  showJobYaml: 'keruta.showJobYaml',
 } as const;
 
 export const ContextKeys = {

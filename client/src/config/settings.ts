@@ -3,7 +3,13 @@
  * resolves them with the pure resolver, and tells listeners when the result may have changed.
  */
 import * as vscode from 'vscode';
-import { APPLICATION_PROPERTIES_FILE, type KerutaSettings, SettingKeys } from '../../../server/src/protocol';
+import {
+  APPLICATION_PROPERTIES_FILE,
+  type KerutaSettings,
+  type ServerSettings,
+  SettingKeys,
+  type SeveritySetting,
+} from '../../../server/src/protocol';
 import type { Logger } from '../log';
 import { parseProperties } from './applicationProperties';
 import { resolveSetting, resolveSettings, SETTING_SPECS } from './settingsResolver';
@@ -53,6 +59,21 @@ export class SettingsService implements vscode.Disposable {
       { inspect: (key) => configuration.inspect(key) },
       { properties, trusted: vscode.workspace.isTrusted },
     );
+  }
+
+  /** What the language server pulls for a document: the resolved settings plus diagnostics settings. */
+  async serverSettings(resource?: vscode.Uri): Promise<ServerSettings> {
+    const settings = await this.get(resource);
+    const configuration = vscode.workspace.getConfiguration(undefined, resource);
+    const severity = configuration.get<Record<string, SeveritySetting>>(SettingKeys.diagnosticsSeverity) ?? {};
+    const envNameRule = configuration.get<string>(SettingKeys.diagnosticsEnvNameRule);
+    return {
+      ...settings,
+      diagnostics: {
+        severity: typeof severity === 'object' && severity !== null ? severity : {},
+        envNameRule: envNameRule === 'relaxed' || envNameRule === 'classic' ? envNameRule : 'auto',
+      },
+    };
   }
 
   /** Where each setting's value came from, for the log. */
