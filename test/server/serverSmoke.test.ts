@@ -16,14 +16,14 @@ describe('language server over stdio', () => {
 
   test('publishes parse problems of a task file at their exact range, then clears them', async () => {
     const uri = 'file:///work/tasks/bad.keruta.yaml';
-    const diagnostics = await client.open(uri, 'id: a\ntitle: A\npriority: high\n');
+    const diagnostics = await client.open(uri, 'id: a\ntitle: A\npriority: high\njob:\n  image: alpine:3.20\n');
     assert.equal(diagnostics.length, 1);
     const [priority] = diagnostics;
     assert.equal(priority!.code, 'task-invalid-priority');
     assert.equal(priority!.source, 'keruta');
     assert.deepEqual(priority!.range, { start: { line: 2, character: 10 }, end: { line: 2, character: 14 } });
 
-    assert.deepEqual(await client.replace(uri, 'id: a\ntitle: A\npriority: 2\n'), []);
+    assert.deepEqual(await client.replace(uri, 'id: a\ntitle: A\npriority: 2\njob:\n  image: alpine:3.20\n'), []);
     assert.deepEqual(await client.close(uri), []);
   });
 
@@ -31,7 +31,7 @@ describe('language server over stdio', () => {
     const uri = 'file:///work/tasks/syntax.keruta.yml';
     const diagnostics = await client.open(uri, 'id: "open\n');
     assert.ok(diagnostics.some((d) => d.code === 'yaml-syntax'));
-    assert.deepEqual(await client.replace(uri, 'id: ok\ntitle: fine\n'), []);
+    assert.deepEqual(await client.replace(uri, 'id: ok\ntitle: fine\njob:\n  image: alpine:3.20\n'), []);
   });
 
   test('loads a translation bundle given in initializationOptions', async () => {

@@ -792,11 +792,3 @@ describe('simulated workloads', () => {
   });
 });
 
-describe('README', () => {
-  test('documents every keruta-sim image exactly as the simulator implements them', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const section = /<!-- sim-images:start -->\n([\s\S]*?)\n<!-- sim-images:end -->/.exec(readme);
-    assert.ok(section, 'README.md has no sim-images section');
-    assert.equal(section[1]!.trim(), renderSimImageTable().trim());
-  });
-});

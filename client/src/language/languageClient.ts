@@ -44,8 +44,10 @@ export function createLanguageClient(
           const raw = await next(params, token);
           if (!Array.isArray(raw)) return raw;
           return Promise.all(
-            params.items.map(async (item, index) =>
-              item.section === 'keruta' ? settings.serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : raw[index],
+            params.items.map((item, index): Promise<unknown> =>
+              item.section === 'keruta'
+                ? settings.serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+                : Promise.resolve(raw[index] as unknown),
             ),
           );
         },

@@ -132,13 +132,21 @@ class DocumentReader {
     const title = this.string(fields, 'title');
     const mappingSpan = nodeSpan(root, documentSpan);
     const keyStart: Span = [mappingSpan[0], Math.min(mappingSpan[0] + 1, mappingSpan[1])];
-    if (id === undefined && !fields.has('id')) {
-      this.problem('task-missing-id', keyStart, l10n.t('The task has no `id`. Add a unique `id` so that keruta can track its runs.'));
-    } else if (id !== undefined && id.trim() === '') {
-      this.problem('task-missing-id', fields.get('id')!.valueSpan, l10n.t('The task `id` must not be empty.'));
+    // Absent and empty (`id:` alone) are the same problem: no id. A wrong type is reported as such.
+    const empty = (key: string): boolean => {
+      const value = fields.get(key)?.value as Node | null | undefined;
+      return value === undefined || value === null || (isScalar(value) && (value.value === null || (typeof value.value === 'string' && value.value.trim() === '')));
+    };
+    // `id: ""` points at the quotes; `id:` with nothing at the key.
+    const emptySpan = (field: Located<unknown>): Span => (field.value === null || field.valueSpan[0] === field.valueSpan[1] ? field.keySpan : field.valueSpan);
+    if (empty('id')) {
+      const present = fields.get('id');
+      this.problem('task-missing-id', present ? emptySpan(present) : keyStart,
+        present ? l10n.t('The task `id` must not be empty.') : l10n.t('The task has no `id`. Add a unique `id` so that keruta can track its runs.'));
     }
-    if (title === undefined && !fields.has('title')) {
-      this.problem('task-missing-title', keyStart, l10n.t('The task has no `title`. Add a short `title`.'));
+    if (empty('title')) {
+      const present = fields.get('title');
+      this.problem('task-missing-title', present ? emptySpan(present) : keyStart, l10n.t('The task has no `title`. Add a short `title`.'));
     }
 
     const priority = this.integer(fields, 'priority');
@@ -233,7 +241,7 @@ class DocumentReader {
     const field = fields.get(key);
     if (!field) return undefined;
     const node = field.value as Node | null;
-    if (node === null) return undefined;
+    if (node === null || (isScalar(node) && node.value === null)) return undefined; // `key:` with no value
     const text = scalarText(node);
     if (text !== undefined) return text;
     this.problem('task-invalid-type', field.valueSpan, l10n.t('`{0}` must be text.', key));

@@ -14,6 +14,64 @@ export type SeverityOverride = Severity | 'off';
 export interface AnalysisOptions {
   /** Per-code severity overrides (`keruta.diagnostics.severity`). */
   readonly severities?: Readonly<Record<string, SeverityOverride>>;
+  /**
+   * Findings of YAML documents by their text, reused while a document is unchanged: editing one
+   * Job of a large multi-document file re-checks only that Job. The owner clears it when the
+   * settings (or anything else the rules read) change.
+   */
+  readonly documentCache?: DocumentCache;
+}
+
+/** A bounded map from a YAML document's text to its findings (spans relative to that text). */
+export class DocumentCache {
+  private readonly entries = new Map<string, readonly Finding[]>();
+  constructor(private readonly limit = 2000) {}
+
+  get(text: string): readonly Finding[] | undefined {
+    const found = this.entries.get(text);
+    if (found) {
+      // Most recently used last.
+      this.entries.delete(text);
+      this.entries.set(text, found);
+    }
+    return found;
+  }
+
+  set(text: string, findings: readonly Finding[]): void {
+    this.entries.set(text, findings);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
+ * Splits a YAML text at document markers (`---` at the start of a line; YAML forbids them inside
+ * scalars), so each part can be parsed on its own. The marker line belongs to the part it opens.
+ */
+export function splitYamlDocuments(text: string): { start: number; text: string }[] {
+  const parts: { start: number; text: string }[] = [];
+  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  let start = 0;
+  for (let match = marker.exec(text); match; match = marker.exec(text)) {
+    if (match.index > start) parts.push({ start, text: text.slice(start, match.index) });
+    start = match.index;
+  }
+  parts.push({ start, text: text.slice(start) });
+  return parts;
+}
+
+function shift(finding: Finding, offset: number): Finding {
+  if (offset === 0) return finding;
+  return {
+    ...finding,
+    span: [finding.span[0] + offset, finding.span[1] + offset],
+    ...(finding.related
+      ? { related: finding.related.map((related) => (related.text === undefined ? { ...related, span: [related.span[0] + offset, related.span[1] + offset] as const } : related)) }
+      : {}),
+  };
 }
 
 export type DocumentKind = 'task' | 'yaml' | 'other';
@@ -42,9 +100,12 @@ export interface Analysis {
 }
 
 export function analyze(kind: DocumentKind, context: RuleContext, options: AnalysisOptions = {}): Analysis {
-  const yaml = parseYamlDocuments(context.text);
+  // With a document cache, YAML files are parsed part by part below; the whole only on demand.
+  let parsed: YamlDocuments | undefined = kind === 'yaml' && options.documentCache ? undefined : parseYamlDocuments(context.text);
+  const whole = (): YamlDocuments => (parsed ??= parseYamlDocuments(context.text));
   const findings: Finding[] = [];
   if (kind === 'task') {
+    const yaml = whole();
     const file = parseTaskFile(context.text, { documents: yaml.documents });
     findings.push(...file.problems.map((problem) => ({ code: problem.code, severity: problem.severity, message: problem.message, span: problem.span })));
     for (const task of file.tasks) {
@@ -54,14 +115,37 @@ export function analyze(kind: DocumentKind, context: RuleContext, options: Analy
       for (const rule of ALL_RULES) if (rule.checkTask) findings.push(...safely(rule.code, () => rule.checkTask!(target, context)));
     }
   } else if (kind === 'yaml') {
-    yaml.documents.forEach((doc, documentIndex) => {
-      if (!isJobDocument(doc)) return;
-      const base = { kind: 'job' as const, doc, documentIndex };
-      const target: JobTarget = { ...base, keruta: isKerutaJob(base) };
-      for (const rule of ALL_RULES) if (rule.checkJob) findings.push(...safely(rule.code, () => rule.checkJob!(target, context)));
-    });
+    const cache = options.documentCache;
+    if (cache) {
+      for (const part of splitYamlDocuments(context.text)) {
+        let partFindings = cache.get(part.text);
+        if (!partFindings) {
+          partFindings = jobFindings(parseYamlDocuments(part.text), { ...context, text: part.text });
+          cache.set(part.text, partFindings);
+        }
+        findings.push(...partFindings.map((finding) => shift(finding, part.start)));
+      }
+    } else {
+      findings.push(...jobFindings(whole(), context));
+    }
   }
-  return { findings: applySettings(suppress(findings, context.text), options), yaml };
+  return {
+    findings: applySettings(suppress(findings, context.text), options),
+    get yaml() {
+      return whole();
+    },
+  };
+}
+
+function jobFindings(yaml: YamlDocuments, context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  yaml.documents.forEach((doc, documentIndex) => {
+    if (!isJobDocument(doc)) return;
+    const base = { kind: 'job' as const, doc, documentIndex };
+    const target: JobTarget = { ...base, keruta: isKerutaJob(base) };
+    for (const rule of ALL_RULES) if (rule.checkJob) findings.push(...safely(rule.code, () => rule.checkJob!(target, context)));
+  });
+  return findings;
 }
 
 /** A rule's bug must not take the others down: it becomes one finding at the top of the file. */

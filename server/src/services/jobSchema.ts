@@ -1,7 +1,9 @@
 /**
- * Structural checks of Jobs against the official `batch/v1` Job schema: the OpenAPI-generated
- * validators of `kubernetes-models` (ESM, so loaded once, asynchronously). Errors come back with
- * JSON pointers that the schema rule maps to YAML ranges.
+ * Structural checks of Jobs against the official `batch/v1` Job schema, by two maintained
+ * validators loaded once, asynchronously: the OpenAPI-generated validators of `kubernetes-models`
+ * (ESM) for types, required fields, enums and formats; and, for unknown fields (which those let
+ * through), ajv compiled from the generated JSON Schema schemas/job.schema.json (see
+ * jobSchemaFields.ts). Errors come back with JSON pointers that the schema rule maps to YAML ranges.
  */
 import type { JobSchemaValidator, SchemaError } from '../rules/ruleTypes';
 
@@ -12,17 +14,26 @@ interface AjvLikeError {
   readonly params?: Record<string, unknown>;
 }
 
+function modelErrors(error: unknown): SchemaError[] {
+  const errors = (error as { errors?: AjvLikeError[] }).errors;
+  if (!Array.isArray(errors)) return [{ pointer: '', keyword: 'internal', message: String(error), params: {} }];
+  return errors.map((e) => ({ pointer: e.instancePath ?? '', keyword: e.keyword ?? '', message: e.message ?? '', params: e.params ?? {} }));
+}
+
 export async function loadJobSchemaValidator(): Promise<JobSchemaValidator> {
-  const { Job } = await import('kubernetes-models/batch/v1/Job');
+  const [{ Job }, { compileUnknownFieldValidator }] = await Promise.all([import('kubernetes-models/batch/v1/Job'), import('./jobSchemaFields')]);
+  const unknownFields = compileUnknownFieldValidator();
   return (job: unknown): readonly SchemaError[] => {
+    let errors: SchemaError[] = [];
     try {
       // The models validate what they are given; `validate()` throws with ajv-style errors.
       new Job(job as ConstructorParameters<typeof Job>[0]).validate();
-      return [];
     } catch (error) {
-      const errors = (error as { errors?: AjvLikeError[] }).errors;
-      if (!Array.isArray(errors)) return [{ pointer: '', keyword: 'internal', message: String(error), params: {} }];
-      return errors.map((e) => ({ pointer: e.instancePath ?? '', keyword: e.keyword ?? '', message: e.message ?? '', params: e.params ?? {} }));
+      errors = modelErrors(error);
     }
+    const unknown = unknownFields(job);
+    if (unknown.length === 0) return errors;
+    const seen = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => `${e.pointer}\u0000${String(e.params['additionalProperty'])}`));
+    return [...errors, ...unknown.filter((e) => !seen.has(`${e.pointer}\u0000${String(e.params['additionalProperty'])}`))];
   };
 }

@@ -29,7 +29,7 @@ import {
 } from '../protocol';
 import { ruleFor } from '../rules';
 import type { FindingData, JobSchemaValidator, RuleContext } from '../rules/ruleTypes';
-import { analyze, documentKind, type DocumentKind } from './analysis';
+import { analyze, DocumentCache, documentKind, type DocumentKind } from './analysis';
 import { provideCodeLenses, provideCompletion, provideDocumentSymbols, provideHover, renderJobForTask } from './features';
 import { offsetAt, toDiagnostic } from './lspConvert';
 import { loadJobSchemaValidator } from './jobSchema';
@@ -44,6 +44,8 @@ export class KerutaLanguageServer {
   private docsBase: string | undefined;
   private validateJobSchema: JobSchemaValidator | undefined;
   private readonly languageIds = new Map<string, string>();
+  /** Findings per YAML document text, per open document and its settings; dropped when what rules read changes. */
+  private readonly documentCaches = new Map<string, { settings: NormalizedSettings; cache: DocumentCache }>();
 
   constructor(
     private readonly connection: Connection,
@@ -73,6 +75,7 @@ export class KerutaLanguageServer {
     documents.onDidClose((event) => {
       this.settings.delete(event.document.uri);
       this.languageIds.delete(event.document.uri);
+      this.documentCaches.delete(event.document.uri);
       if (isTaskFileName(event.document.uri)) void this.reindexFromDisk(event.document.uri);
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     });
@@ -196,7 +199,21 @@ export class KerutaLanguageServer {
     return document ? { uri, text: document.getText(), kind: this.kindOf(uri) } : undefined;
   }
 
+  /**
+   * The document cache, valid for one settings object: findings depend on the settings, so a
+   * settings change (or the schema arriving) empties it.
+   */
+  private cacheFor(uri: string, settings: NormalizedSettings): DocumentCache {
+    let entry = this.documentCaches.get(uri);
+    if (entry?.settings !== settings) {
+      entry = { settings, cache: new DocumentCache() };
+      this.documentCaches.set(uri, entry);
+    }
+    return entry.cache;
+  }
+
   private revalidateAll(): void {
+    this.documentCaches.clear();
     for (const document of this.documents.all()) void this.validate(document);
   }
 
@@ -207,7 +224,7 @@ export class KerutaLanguageServer {
     if (kind === 'task') this.workspace.set(document.uri, text);
     const version = document.version;
     const settings = await this.settingsFor(document.uri);
-    const { findings } = analyze(kind, this.ruleContext(document.uri, text, settings), { severities: settings.severities });
+    const { findings } = analyze(kind, this.ruleContext(document.uri, text, settings), { severities: settings.severities, documentCache: this.cacheFor(document.uri, settings) });
     // A newer version may have arrived while settings were pulled; its own run publishes.
     if (this.documents.get(document.uri)?.version !== version) return;
     const lines = new LineIndex(text);

@@ -5,31 +5,41 @@
 import type { CodeLens, CompletionItem, DocumentSymbol, Hover, Position } from 'vscode-languageserver';
 import type { RenderJobParams, RenderJobResult } from '../../protocol';
 import type { RuleContext } from '../../rules/ruleTypes';
-import type { DocumentKind } from '../analysis';
 import type { NormalizedSettings } from '../serverSettings';
+import { codeLenses } from './codeLens';
+import { completionItems } from './completion';
+import { hoverAt } from './hover';
+import { renderTaskJob } from './renderJob';
+import { documentSymbols } from './symbols';
 
-export interface FeatureDocument {
-  readonly uri: string;
-  readonly text: string;
-  readonly kind: DocumentKind;
+export type { FeatureDocument } from './types';
+import type { FeatureDocument } from './types';
+
+/** A feature must never take the request down: on an unexpected error it answers with nothing. */
+function guarded<T>(fallback: T, run: () => T): T {
+  try {
+    return run();
+  } catch {
+    return fallback;
+  }
 }
 
-export function provideCompletion(_document: FeatureDocument, _position: Position, _settings: NormalizedSettings): CompletionItem[] {
-  return [];
+export function provideCompletion(document: FeatureDocument, position: Position, settings: NormalizedSettings): CompletionItem[] {
+  return guarded([], () => completionItems(document, position, settings));
 }
 
-export function provideHover(_document: FeatureDocument, _position: Position, _settings: NormalizedSettings): Hover | null {
-  return null;
+export function provideHover(document: FeatureDocument, position: Position, settings: NormalizedSettings): Hover | null {
+  return guarded(null, () => hoverAt(document, position, settings));
 }
 
-export function provideDocumentSymbols(_document: FeatureDocument): DocumentSymbol[] {
-  return [];
+export function provideDocumentSymbols(document: FeatureDocument): DocumentSymbol[] {
+  return guarded([], () => documentSymbols(document));
 }
 
-export function provideCodeLenses(_document: FeatureDocument): CodeLens[] {
-  return [];
+export function provideCodeLenses(document: FeatureDocument): CodeLens[] {
+  return guarded([], () => codeLenses(document));
 }
 
-export function renderJobForTask(_params: RenderJobParams, _document: FeatureDocument, _context: RuleContext, _settings: NormalizedSettings): RenderJobResult {
-  return { found: false, yaml: '', namespace: '', diagnostics: [], errors: 0 };
+export function renderJobForTask(params: RenderJobParams, document: FeatureDocument, context: RuleContext, settings: NormalizedSettings): RenderJobResult {
+  return renderTaskJob(params, document, context, settings);
 }
