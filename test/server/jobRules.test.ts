@@ -97,6 +97,18 @@ describe('Job rules over LSP', () => {
     assert.deepEqual(editsOf((await codeActions(uri, ttl))[0], uri), [{ range: ttl.range, newText: '3600' }]);
   });
 
+  test('an unknown field: on the key, with the rename as a quick fix (the bundled schema at work)', async () => {
+    const uri = 'file:///w/unknown-field.yaml';
+    const text = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: demo\nspec:\n  ttlSecondsAfterFinished: 3600\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: main\n          image: busybox:1.36.1\n          imagePullPolicyy: IfNotPresent\n';
+    const diagnostics = await openUntil(uri, text, (ds) => ds.some((d) => d.code === 'job-schema'));
+    assert.deepEqual(summary(diagnostics), [`job-schema ${ERROR} 12:10-12:26`]);
+    const unknown = diagnostics[0]!;
+    assert.match(typeof unknown.message === 'string' ? unknown.message : unknown.message.value, /^`imagePullPolicyy` is not a field of io\.k8s\.api\.core\.v1\.Container: .* Did you mean `imagePullPolicy`\?$/);
+    const rename = (await codeActions(uri, unknown)).find((action) => action.title === 'Rename to `imagePullPolicy`');
+    assert.equal(rename?.isPreferred, true);
+    assert.deepEqual(editsOf(rename, uri), [{ range: unknown.range, newText: 'imagePullPolicy' }]);
+  });
+
   test('a clean keruta Job as the renderer writes it gets no diagnostics at all', async () => {
     const { uri, text } = fixture('clean-keruta-job.yaml');
     assert.deepEqual(await client.open(uri, text, 'yaml'), []);

@@ -21,7 +21,10 @@ function modelErrors(error: unknown): SchemaError[] {
 }
 
 export async function loadJobSchemaValidator(): Promise<JobSchemaValidator> {
-  const [{ Job }, { compileUnknownFieldValidator }] = await Promise.all([import('kubernetes-models/batch/v1/Job'), import('./jobSchemaFields')]);
+  // Both loaded on demand, so that neither ajv nor the schema weighs on the server's start (the
+  // `.js` specifier is what TypeScript's node16 resolution wants for a dynamic import; esbuild and
+  // tsx map it to the .ts file).
+  const [{ Job }, { compileUnknownFieldValidator }] = await Promise.all([import('kubernetes-models/batch/v1/Job'), import('./jobSchemaFields.js')]);
   const unknownFields = compileUnknownFieldValidator();
   return (job: unknown): readonly SchemaError[] => {
     let errors: SchemaError[] = [];

@@ -3,8 +3,8 @@
  * compiled once from the generated JSON Schema (schemas/job.schema.json, closed wherever the
  * Kubernetes schema is closed) cut down to the keywords that decide which fields an object may
  * have (`properties`, `additionalProperties`, `items`, `$ref`). Types, required fields, enums and
- * formats stay kubernetes-models' job. Loaded lazily (see jobSchema.ts), so neither ajv nor the
- * schema weighs on the server's start.
+ * formats stay kubernetes-models' job. Loaded and compiled with the other schema validators
+ * (jobSchema.ts), after the server has started.
  */
 import Ajv from 'ajv';
 import type { SchemaError } from '../rules/ruleTypes';
@@ -72,11 +72,12 @@ export function compileUnknownFieldValidator(schema: unknown = jobSchema): Unkno
     const segments = pointer === '' ? [] : pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
     for (const segment of segments) {
       const { node, name } = resolve(at.node, at.name);
+      const property = node.properties && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
       const next = node.items && /^\d+$/.test(segment)
         ? node.items
-        : node.properties?.[segment] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
-      // A map's values or an array's items are anonymous: they keep the name of the type they belong to.
+        : property ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
       if (!next) return undefined;
+      // Inline schemas (an array's items, a map's values) keep the name of the type they belong to.
       at = { node: next, name };
     }
     return resolve(at.node, at.name);

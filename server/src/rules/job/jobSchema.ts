@@ -1,17 +1,18 @@
 /**
  * `job-schema`: structural errors from the official `batch/v1` Job schema (wrong types, missing
- * required fields, values outside an enum, malformed quantities), as `context.validateJobSchema`
- * reports them by JSON pointer, mapped onto the YAML: the value for most errors, the key of the
- * incomplete object for `required`, the offending key for `additionalProperties`. One finding per
- * path. Nothing until the validator is loaded. (kubernetes-models' validators do not report
- * unknown fields.)
+ * required fields, values outside an enum, malformed quantities, unknown fields), as
+ * `context.validateJobSchema` reports them by JSON pointer, mapped onto the YAML: the value for
+ * most errors, the key of the incomplete object for `required`, the unknown key itself for
+ * `additionalProperties` (with the field it most likely misspells, and a quick fix renaming it).
+ * One finding per path. Nothing until the validator is loaded.
  */
 import * as l10n from '@vscode/l10n';
 import { isMap } from 'yaml';
 import type { Span } from '../../core/taskModel';
-import { deepestNode, keySpanAt, nodeAt, pathFromPointer, type PathSegment, spanOf } from '../../core/yamlDocuments';
-import type { Finding, JobTarget, Rule, RuleContext, SchemaError } from '../ruleTypes';
-import { contentEnd, fieldOf, firstKeySpan, keySpanIn } from './shared';
+import { deepestNode, entriesOf, keySpanAt, nodeAt, pathFromPointer, type PathSegment, spanOf } from '../../core/yamlDocuments';
+import type { Finding, FindingData, JobTarget, QuickFix, Rule, RuleContext, SchemaError } from '../ruleTypes';
+import { closestMatch } from '../task/shared';
+import { contentEnd, fieldOf, firstKeySpan, keySpanIn, replaceScalar } from './shared';
 
 export const CODE = 'job-schema';
 
@@ -48,8 +49,6 @@ function describe(error: SchemaError, field: string): string {
   switch (error.keyword) {
     case 'required':
       return l10n.t('{0} lacks the required field {1}: the API server rejects the Job.', where, param(error, 'missingProperty'));
-    case 'additionalProperties':
-      return l10n.t('{0} has no field {1}: the API server rejects or drops it.', where, param(error, 'additionalProperty'));
     case 'type':
       return l10n.t('{0} must be of type {1} (batch/v1 Job schema): the API server cannot decode the Job.', where, param(error, 'type'));
     case 'enum':
@@ -62,6 +61,31 @@ function describe(error: SchemaError, field: string): string {
     default:
       return l10n.t('{0}: {1} (batch/v1 Job schema).', where, error.message);
   }
+}
+
+/** YAML merge keys (`<<: *defaults`): kubectl merges them, so they are no unknown field. */
+const MERGE_KEY = '<<';
+
+/**
+ * An unknown field: the message (what kubectl and the API server do with it), and the allowed
+ * field of the same object it most likely misspells (none already present there).
+ */
+function unknownField(target: JobTarget, error: SchemaError, path: readonly PathSegment[]): { message: string; data?: FindingData } {
+  const property = param(error, 'additionalProperty');
+  const type = param(error, 'definition') || fieldOf(path) || 'io.k8s.api.batch.v1.Job';
+  const allowed = error.params['allowedProperties'];
+  const present = new Set(entriesOf(target.doc, nodeAt(target.doc, path)).map((entry) => entry.key));
+  const candidates = Array.isArray(allowed) ? allowed.filter((name): name is string => typeof name === 'string' && !present.has(name)) : [];
+  const suggestion = closestMatch(property, candidates);
+  if (suggestion === undefined) {
+    return {
+      message: l10n.t('`{0}` is not a field of {1}: kubectl rejects the Job (strict field validation, its default); other clients get a warning and the API server drops the field.', property, type),
+    };
+  }
+  return {
+    message: l10n.t('`{0}` is not a field of {1}: kubectl rejects the Job (strict field validation, its default); other clients get a warning and the API server drops the field. Did you mean `{2}`?', property, type, suggestion),
+    data: { property, suggestion },
+  };
 }
 
 /** Where an error is shown: the value; for `required`, the key of the incomplete object. */
@@ -94,15 +118,29 @@ function check(target: JobTarget, context: RuleContext): Finding[] {
     return [];
   }
   return pickErrors(context.validateJobSchema(value)).flatMap((error): Finding[] => {
+    if (error.keyword === 'additionalProperties' && param(error, 'additionalProperty') === MERGE_KEY) return [];
     const path = pathFromPointer(error.pointer);
     const span = spanFor(target, context, error, path) ?? firstKeySpan(target.doc.contents);
     if (!span) return [];
+    if (error.keyword === 'additionalProperties') return [{ code: CODE, severity: 'error', span, ...unknownField(target, error, path) }];
     return [{ code: CODE, severity: 'error', message: describe(error, fieldOf(path)), span }];
   });
 }
 
+/** Renames an unknown key to the suggested field (when the key under the span is still the unknown one). */
+function fixes(finding: { readonly span: Span; readonly data?: FindingData }, text: string): QuickFix[] {
+  const property = finding.data?.['property'];
+  const suggestion = finding.data?.['suggestion'];
+  if (typeof property !== 'string' || typeof suggestion !== 'string') return [];
+  const current = text.slice(finding.span[0], finding.span[1]);
+  if (current !== property && current.slice(1, -1) !== property) return [];
+  return [{ title: l10n.t('Rename to `{0}`', suggestion), edits: [replaceScalar(text, finding.span, suggestion)], preferred: true }];
+}
+
 export const jobSchemaRule: Rule = {
   code: CODE,
-  description: 'A structural error against the official batch/v1 Job schema: a wrong type, a missing required field, a value outside its enum, a malformed quantity.',
+  description: 'A structural error against the official batch/v1 Job schema: a wrong type, a missing required field, a value outside its enum, a malformed quantity, an unknown field.',
+  fix: 'Rename an unknown field to the field it most likely misspells.',
   checkJob: (target, context) => check(target, context),
+  fixes: (finding, context) => fixes(finding, context.text),
 };
