@@ -1,7 +1,7 @@
 /** `image-latest`: an image pinned to nothing but `:latest`. */
 import * as l10n from '@vscode/l10n';
-import type { Finding, QuickFix, Rule } from '../ruleTypes';
-import { imagesOf, isPlaceholder, parseImage, pinnedImage, replaceScalar, type Target } from './shared';
+import type { Finding, Rule } from '../ruleTypes';
+import { imagesOf, isPlaceholder, parseImage, pinnedImage, type Target, replaceValueFix } from './shared';
 
 export const CODE = 'image-latest';
 
@@ -26,9 +26,5 @@ export const imageLatestRule: Rule = {
   fix: 'For busybox, alpine, ubuntu, debian, python and node: pin a version tag (e.g. busybox:1.36.1).',
   checkTask: (target) => check(target),
   checkJob: (target) => check(target),
-  fixes(finding, context): QuickFix[] {
-    const pinned = finding.data?.['pinned'];
-    if (typeof pinned !== 'string') return [];
-    return [{ title: l10n.t('Pin {0}', pinned), edits: [replaceScalar(context.text, finding.span, pinned)], preferred: true }];
-  },
+  fixes: replaceValueFix('pinned', (pinned) => l10n.t('Pin {0}', pinned)),
 };

@@ -19,7 +19,7 @@ import {
   scalarText,
   spanOf,
 } from '../../core/yamlDocuments';
-import type { JobTarget, TaskTarget, TextEditSpec } from '../ruleTypes';
+import type { FindingData, FixContext, JobTarget, QuickFix, TaskTarget, TextEditSpec } from '../ruleTypes';
 
 export type Target = TaskTarget | JobTarget;
 
@@ -429,4 +429,13 @@ export function imagesOf(target: Target): ImageAt[] {
     const span = nonEmptySpan(node);
     return image !== undefined && image.trim() !== '' && span ? [{ container, image, span }] : [];
   });
+}
+
+/** The quick fix of rules whose finding carries the value to write in `data[key]`: replace the scalar at the span. */
+export function replaceValueFix(key: string, title: (value: string | number) => string) {
+  return (finding: { readonly span: Span; readonly data?: FindingData }, context: FixContext): QuickFix[] => {
+    const value = finding.data?.[key];
+    if (typeof value !== 'string' && typeof value !== 'number') return [];
+    return [{ title: title(value), edits: [replaceScalar(context.text, finding.span, value)], preferred: true }];
+  };
 }

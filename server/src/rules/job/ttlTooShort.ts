@@ -4,8 +4,8 @@
  */
 import * as l10n from '@vscode/l10n';
 import { nodeAt, scalarNumber } from '../../core/yamlDocuments';
-import type { Finding, QuickFix, Rule, RuleContext } from '../ruleTypes';
-import { collectionApplies, nonEmptySpan, replaceScalar, type Target, ttlParentPath } from './shared';
+import type { Finding, Rule, RuleContext } from '../ruleTypes';
+import { collectionApplies, nonEmptySpan, type Target, ttlParentPath, replaceValueFix } from './shared';
 
 export const CODE = 'ttl-too-short';
 
@@ -30,9 +30,5 @@ export const ttlTooShortRule: Rule = {
   fix: 'Raise it to the collection window.',
   checkTask: (target, context) => check(target, context),
   checkJob: (target, context) => check(target, context),
-  fixes(finding, context): QuickFix[] {
-    const ttl = finding.data?.['ttl'];
-    if (typeof ttl !== 'number') return [];
-    return [{ title: l10n.t('Set ttlSecondsAfterFinished: {0}', ttl), edits: [replaceScalar(context.text, finding.span, ttl)], preferred: true }];
-  },
+  fixes: replaceValueFix('ttl', (ttl) => l10n.t('Set ttlSecondsAfterFinished: {0}', ttl)),
 };

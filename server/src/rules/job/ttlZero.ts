@@ -1,8 +1,8 @@
 /** `ttl-zero`: `ttlSecondsAfterFinished: 0` deletes the Job and its Pods the moment it finishes. */
 import * as l10n from '@vscode/l10n';
 import { nodeAt, scalarNumber } from '../../core/yamlDocuments';
-import type { Finding, QuickFix, Rule, RuleContext } from '../ruleTypes';
-import { collectionApplies, nonEmptySpan, proposedTtl, replaceScalar, type Target, ttlParentPath } from './shared';
+import type { Finding, Rule, RuleContext } from '../ruleTypes';
+import { collectionApplies, nonEmptySpan, proposedTtl, type Target, ttlParentPath, replaceValueFix } from './shared';
 
 export const CODE = 'ttl-zero';
 
@@ -28,9 +28,5 @@ export const ttlZeroRule: Rule = {
   fix: 'Set it to 3600 (or the collection window, when longer).',
   checkTask: (target, context) => check(target, context),
   checkJob: (target, context) => check(target, context),
-  fixes(finding, context): QuickFix[] {
-    const ttl = finding.data?.['ttl'];
-    if (typeof ttl !== 'number') return [];
-    return [{ title: l10n.t('Set ttlSecondsAfterFinished: {0}', ttl), edits: [replaceScalar(context.text, finding.span, ttl)], preferred: true }];
-  },
+  fixes: replaceValueFix('ttl', (ttl) => l10n.t('Set ttlSecondsAfterFinished: {0}', ttl)),
 };
