@@ -4,6 +4,7 @@
  * that insert or replace YAML while keeping the file's indentation, quoting and comments.
  * Pure: only the `yaml` package and the core.
  */
+import { contentEnd } from '../../core/yamlText';
 import { type Document, isMap, isScalar, isSeq, type Node, stringify } from 'yaml';
 import { KERUTA_ENV_NAMES } from '../../core/envMapping';
 import type { Span } from '../../core/taskModel';
@@ -225,13 +226,6 @@ function columnAt(text: string, offset: number): number {
   return offset - lineStartAt(text, offset);
 }
 
-/** The end of a node's content: its range end, trailing white space and line breaks excluded. */
-export function contentEnd(text: string, node: Node): number {
-  const range = node.range!;
-  let end = range[1];
-  while (end > range[0] && /\s/.test(text[end - 1]!)) end--;
-  return end;
-}
 
 /** The end of the line holding `offset` (before its line break). */
 function lineEndAt(text: string, offset: number): number {
@@ -439,3 +433,5 @@ export function replaceValueFix(key: string, title: (value: string | number) => 
     return [{ title: title(value), edits: [replaceScalar(context.text, finding.span, value)], preferred: true }];
   };
 }
+
+export { contentEnd };

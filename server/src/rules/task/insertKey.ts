@@ -1,23 +1,11 @@
 /** Inserting a key into a task's top-level mapping, keeping its indentation, style and comments. */
+import { insertFirstEntry } from '../../core/yamlText';
 import { type Document, isMap, isPair, isScalar } from 'yaml';
 import type { ParsedTask, Span } from '../../core/taskModel';
 import { lineStartAt, resolveNode } from '../../core/yamlDocuments';
 import type { TextEditSpec } from '../ruleTypes';
 import { lineBreakOf } from './shared';
 
-/** An edit that makes `entry` (`key: value`) the first entry of the task's mapping. */
-export function insertFirstEntry(text: string, mappingStart: number, entry: string): TextEditSpec {
-  if (text[mappingStart] === '{') {
-    let at = mappingStart + 1;
-    while (text[at] === ' ') at++;
-    const empty = text[at] === '}';
-    return { span: [at, at], newText: empty ? entry : `${entry}, ` };
-  }
-  const lineStart = lineStartAt(text, mappingStart);
-  const before = text.slice(lineStart, mappingStart);
-  const indent = /^[ \t]*$/.test(before) ? before : ' '.repeat(before.length);
-  return { span: [mappingStart, mappingStart], newText: `${entry}${lineBreakOf(text)}${indent}` };
-}
 
 /**
  * An edit that puts `entry` right after the task's `id` line when `id` is the first key of a
@@ -43,3 +31,5 @@ export function insertAfterId(text: string, task: ParsedTask, doc: Document.Pars
   }
   return insertFirstEntry(text, mappingSpan[0], entry);
 }
+
+export { insertFirstEntry };

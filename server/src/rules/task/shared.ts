@@ -2,10 +2,9 @@
  * Helpers the task rules share: did-you-mean matching, writing YAML scalars without changing how
  * the file is quoted, slugs for new ids, and finding a task again from a fix's span.
  */
-import { isScalar, parseDocument, type Document } from 'yaml';
+import { isPlainSafe, lineBreakOf, type ParsedText, parseTasks, yamlScalar, yamlScalarLike } from '../../core/yamlText';
+import { isScalar, parseDocument } from 'yaml';
 import type { ParsedTask, ParsedTaskFile, Span } from '../../core/taskModel';
-import { parseTaskFile } from '../../core/taskParser';
-import { parseYamlDocuments } from '../../core/yamlDocuments';
 
 /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
 export function editDistance(a: string, b: string): number {
@@ -51,28 +50,9 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
 }
 
 /** Words YAML 1.1 tools (kubectl's parser, PyYAML) read as booleans or null. */
-const YAML11_SPECIAL = /^(y|n|yes|no|on|off|true|false|null|~)$/i;
-const NUMBER_LIKE = /^[-+]?(\.?\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^[-+]?\d+(:[0-5]?\d)+(\.\d*)?$|^0[xob]/i;
 
-/** Whether `value` can be written as a plain scalar and is read back as the same string by YAML 1.1 and 1.2. */
-export function isPlainSafe(value: string): boolean {
-  if (value === '' || value.trim() !== value || /[\n\r\t]/.test(value)) return false;
-  if (YAML11_SPECIAL.test(value) || NUMBER_LIKE.test(value) || /^\d{4}-\d\d-\d\d/.test(value)) return false;
-  const doc = parseDocument(value);
-  return doc.errors.length === 0 && isScalar(doc.contents) && doc.contents.type === 'PLAIN' && doc.contents.value === value;
-}
 
-/** A string as a YAML scalar: plain when safe, else double-quoted. */
-export function yamlScalar(value: string): string {
-  return isPlainSafe(value) ? value : JSON.stringify(value);
-}
 
-/** A string as a YAML scalar in the quoting style of `original` (the scalar it replaces). */
-export function yamlScalarLike(value: string, original: string): string {
-  if (original.startsWith('"')) return JSON.stringify(value);
-  if (original.startsWith("'") && !/[\n\r]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
-  return yamlScalar(value);
-}
 
 /**
  * The value of a single-line scalar written as `source` (plain or quoted), as text; undefined
@@ -117,16 +97,7 @@ export function firstFree(base: string, taken: (candidate: string) => boolean, s
   }
 }
 
-export interface ParsedText {
-  readonly file: ParsedTaskFile;
-  readonly documents: readonly Document.Parsed[];
-}
 
-/** Parses a task file's text the way the analysis does (for fixes, which get only text). */
-export function parseTasks(text: string): ParsedText {
-  const yaml = parseYamlDocuments(text);
-  return { file: parseTaskFile(text, { documents: yaml.documents }), documents: yaml.documents };
-}
 
 /** The task whose top-level mapping starts at `offset` (where the parser reports missing keys). */
 export function taskWithMappingAt(file: ParsedTaskFile, offset: number): ParsedTask | undefined {
@@ -137,8 +108,4 @@ export function sameSpan(a: Span, b: Span): boolean {
   return a[0] === b[0] && a[1] === b[1];
 }
 
-/** The line break the text uses (`\r\n` when its first line ends so). */
-export function lineBreakOf(text: string): string {
-  const first = text.indexOf('\n');
-  return first > 0 && text[first - 1] === '\r' ? '\r\n' : '\n';
-}
+export { isPlainSafe, lineBreakOf, ParsedText, parseTasks, yamlScalar, yamlScalarLike };
