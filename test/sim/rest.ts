@@ -174,8 +174,8 @@ function defaultPodSpec(spec: Record<string, unknown>): void {
   }
 }
 
-/** The Job REST strategy: selector, controller labels and spec defaults. */
-function prepareJob(job: KubeObject): void {
+/** The Job REST strategy: selector, controller labels and spec defaults (the object needs its uid). */
+export function prepareJob(job: KubeObject): void {
   const uid = job.metadata.uid!;
   const name = job.metadata.name!;
   const spec = ((job['spec'] as Record<string, unknown> | undefined) ?? (job['spec'] = {}));
@@ -447,6 +447,17 @@ export function restRoutes(deps: RestDeps): Route[] {
     );
   });
   return routes;
+}
+
+/**
+ * Stores a Job the way `POST …/jobs` does after validation (uid, the Job strategy's selector,
+ * labels and defaults), for tests that drive the store directly.
+ */
+export function storeJobAsApiServer(store: Store, job: KubeObject): KubeObject {
+  const object = structuredClone(job);
+  object.metadata.uid = randomUUID();
+  prepareJob(object);
+  return store.create('jobs', object);
 }
 
 function prepareSecret(secret: KubeObject): void {

@@ -14,6 +14,7 @@ import { COLLECTOR_CONTAINER, MAIN_CONTAINER } from '../../server/src/core/colle
 import { DEFAULT_RENDER_OPTIONS, renderJob } from '../../server/src/core/jobRenderer';
 import type { Task, TaskJobSpec } from '../../server/src/core/taskModel';
 import { ScaledClock } from './clock';
+import { storeJobAsApiServer } from './rest';
 import { MemoryStore } from './store';
 import type { FileEntry, KubeObject, StoreEvent } from './types';
 import { largeDocBytes, renderSimImageTable, SIM_IMAGES, SimWorkloads } from './workloads';
@@ -108,19 +109,7 @@ function submitJob(sim: Sim, name: string, options: JobOptions = {}): KubeObject
   job.metadata = { ...job.metadata, name };
   delete job.metadata.generateName;
   options.podSpec?.(job.spec!.template.spec!);
-  sim.store.create('jobs', job as unknown as KubeObject);
-  return sim.store.mutate('jobs', NS, name, (object) => {
-    const uid = object.metadata.uid!;
-    const spec = object['spec'] as NonNullable<Job['spec']>;
-    spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-    spec.template.metadata = {
-      ...spec.template.metadata,
-      labels: { ...spec.template.metadata?.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name },
-    };
-    spec.backoffLimit ??= 6;
-    spec.completions ??= 1;
-    spec.parallelism ??= 1;
-  })!;
+  return storeJobAsApiServer(sim.store, job as unknown as KubeObject);
 }
 
 const jobOf = (sim: Sim, name: string): Job | undefined => sim.store.get('jobs', NS, name) as Job | undefined;

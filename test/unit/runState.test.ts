@@ -20,6 +20,7 @@ import {
   type RunState,
 } from '../../client/src/runs/runState';
 import { ScaledClock } from '../sim/clock';
+import { storeJobAsApiServer } from '../sim/rest';
 import { MemoryStore } from '../sim/store';
 import type { KubeObject } from '../sim/types';
 import { SimWorkloads } from '../sim/workloads';
@@ -69,18 +70,7 @@ function submitJob(sim: Sim, name: string, job: Partial<TaskJobSpec>, podSpec?: 
   rendered.metadata = { ...rendered.metadata, name };
   delete rendered.metadata.generateName;
   podSpec?.(rendered.spec!.template.spec!);
-  sim.store.create('jobs', rendered as unknown as KubeObject);
-  sim.store.mutate('jobs', NS, name, (object) => {
-    const uid = object.metadata.uid!;
-    const spec = object['spec'] as NonNullable<Job['spec']>;
-    spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-    spec.template.metadata = {
-      ...spec.template.metadata,
-      labels: { ...spec.template.metadata?.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name },
-    };
-    spec.completions ??= 1;
-    spec.parallelism ??= 1;
-  });
+  storeJobAsApiServer(sim.store, rendered as unknown as KubeObject);
 }
 
 const jobOf = (sim: Sim, name: string): Job | undefined => sim.store.get('jobs', NS, name) as Job | undefined;
