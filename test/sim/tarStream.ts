@@ -9,17 +9,10 @@ import tar, { type Header, type Pack } from 'tar-stream';
 import type { FileEntry, FileEntryType } from './types';
 
 /** One member of an archive: a FileEntry under the name tar writes for it. */
-export interface TarMember {
+export type TarMember = Omit<FileEntry, 'path'> & {
   /** Member name as written; directories get a trailing '/' if they lack one. */
   readonly name: string;
-  readonly type: FileEntryType;
-  /** Bytes of content; only regular files have content. */
-  readonly size: number;
-  readonly mode: number;
-  readonly mtime: Date;
-  readonly linkname?: string;
-  open?(): Readable;
-}
+};
 
 export interface TarWriteOptions {
   /** gzip the archive (`tar czf -`). */

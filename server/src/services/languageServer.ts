@@ -43,7 +43,6 @@ export class KerutaLanguageServer {
   private pullConfiguration = false;
   private docsBase: string | undefined;
   private validateJobSchema: JobSchemaValidator | undefined;
-  private readonly languageIds = new Map<string, string>();
   /** Findings per YAML document text, per open document and its settings; dropped when what rules read changes. */
   private readonly documentCaches = new Map<string, { settings: NormalizedSettings; cache: DocumentCache }>();
 
@@ -70,11 +69,9 @@ export class KerutaLanguageServer {
       }
       this.revalidateAll();
     });
-    documents.onDidOpen((event) => this.languageIds.set(event.document.uri, event.document.languageId));
     documents.onDidChangeContent((event) => void this.validate(event.document));
     documents.onDidClose((event) => {
       this.settings.delete(event.document.uri);
-      this.languageIds.delete(event.document.uri);
       this.documentCaches.delete(event.document.uri);
       if (isTaskFileName(event.document.uri)) void this.reindexFromDisk(event.document.uri);
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
@@ -191,7 +188,7 @@ export class KerutaLanguageServer {
   }
 
   private kindOf(uri: string): DocumentKind {
-    return documentKind(uri, this.languageIds.get(uri) ?? this.documents.get(uri)?.languageId);
+    return documentKind(uri, this.documents.get(uri)?.languageId);
   }
 
   private featureDocument(uri: string): { uri: string; text: string; kind: DocumentKind } | undefined {
