@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseProperties } from '../../client/src/config/applicationProperties';
 import { type InspectedSetting, resolveSetting, resolveSettings, SETTING_SPECS } from '../../client/src/config/settingsResolver';
+import { DEFAULT_RENDER_OPTIONS } from '../../server/src/core/jobRenderer';
 import { collectorModeFor, renderOptionsFromSettings } from '../../server/src/core/renderOptions';
 import { SettingKeys, type SettingKey } from '../../server/src/protocol';
 
@@ -94,5 +95,10 @@ describe('settings precedence', () => {
     assert.equal(collectorModeFor('auto', { major: '1', minor: '29' }), 'native');
     assert.equal(collectorModeFor('auto'), 'native');
     assert.equal(collectorModeFor('regular', { major: '1', minor: '33' }), 'regular');
+  });
+
+  test("the renderer's built-in defaults are the settings' defaults", () => {
+    const defaults = resolveSettings(source({}), { properties: none, trusted: true });
+    assert.deepEqual(renderOptionsFromSettings(defaults, { collectorMode: 'native' }), DEFAULT_RENDER_OPTIONS);
   });
 });

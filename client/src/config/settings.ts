@@ -12,7 +12,7 @@ import {
 } from '../../../server/src/protocol';
 import type { Logger } from '../log';
 import { parseProperties } from './applicationProperties';
-import { resolveSetting, resolveSettings, SETTING_SPECS } from './settingsResolver';
+import { type ResolveContext, resolveSetting, resolveSettings, SETTING_SPECS } from './settingsResolver';
 
 const SECTION = 'keruta';
 /** A properties file larger than this is not a configuration file; it is ignored. */
@@ -52,13 +52,16 @@ export class SettingsService implements vscode.Disposable {
 
   /** Settings for a resource (a task file) or, without one, for the first workspace folder. */
   async get(resource?: vscode.Uri): Promise<KerutaSettings> {
+    const { configuration, context } = await this.sources(resource);
+    return resolveSettings({ inspect: (key) => configuration.inspect(key) }, context);
+  }
+
+  /** The configuration and the resolve context (properties, trust) for a resource. */
+  private async sources(resource?: vscode.Uri): Promise<{ configuration: vscode.WorkspaceConfiguration; context: ResolveContext }> {
     const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
     const configuration = vscode.workspace.getConfiguration(undefined, resource ?? folder?.uri);
     const properties = folder ? await this.propertiesOf(folder.uri) : new Map<string, string>();
-    return resolveSettings(
-      { inspect: (key) => configuration.inspect(key) },
-      { properties, trusted: vscode.workspace.isTrusted },
-    );
+    return { configuration, context: { properties, trusted: vscode.workspace.isTrusted } };
   }
 
   /** What the language server pulls for a document: the resolved settings plus diagnostics settings. */
@@ -78,10 +81,7 @@ export class SettingsService implements vscode.Disposable {
 
   /** Where each setting's value came from, for the log. */
   async describe(resource?: vscode.Uri): Promise<string[]> {
-    const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
-    const configuration = vscode.workspace.getConfiguration(undefined, resource ?? folder?.uri);
-    const properties = folder ? await this.propertiesOf(folder.uri) : new Map<string, string>();
-    const context = { properties, trusted: vscode.workspace.isTrusted };
+    const { configuration, context } = await this.sources(resource);
     return (Object.keys(SETTING_SPECS) as (keyof typeof SETTING_SPECS)[]).map((key) => {
       const { value, origin } = resolveSetting(key, configuration.inspect(key), context);
       return `${key} = ${JSON.stringify(value)} (${origin})`;
