@@ -4,6 +4,7 @@
  * that insert or replace YAML while keeping the file's indentation, quoting and comments.
  * Pure: only the `yaml` package and the core.
  */
+import * as l10n from '@vscode/l10n';
 import { contentEnd } from '../../core/yamlText';
 import { type Document, isMap, isScalar, isSeq, type Node, stringify } from 'yaml';
 import { KERUTA_ENV_NAMES } from '../../core/envMapping';
@@ -20,7 +21,7 @@ import {
   scalarText,
   spanOf,
 } from '../../core/yamlDocuments';
-import type { FindingData, FixContext, JobTarget, QuickFix, TaskTarget, TextEditSpec } from '../ruleTypes';
+import type { Finding, FindingData, FixContext, JobTarget, QuickFix, Rule, TaskTarget, TextEditSpec } from '../ruleTypes';
 
 export type Target = TaskTarget | JobTarget;
 
@@ -435,3 +436,29 @@ export function replaceValueFix(key: string, title: (value: string | number) => 
 }
 
 export { contentEnd };
+
+/**
+ * A rule about images that are not pinned (`image-latest`, `image-untagged`): which references it
+ * reports, its message, and the shared "pin a known tag" quick fix.
+ */
+export function unpinnedImageRule(spec: {
+  readonly code: string;
+  readonly description: string;
+  readonly reports: (ref: ImageRef) => boolean;
+  readonly message: (image: string) => string;
+}): Rule {
+  const check = (target: Target): Finding[] =>
+    imagesOf(target).flatMap(({ image, span }): Finding[] => {
+      if (isPlaceholder(image) || !spec.reports(parseImage(image))) return [];
+      const pinned = pinnedImage(image);
+      return [{ code: spec.code, severity: 'warning', message: spec.message(image), span, ...(pinned !== undefined ? { data: { pinned } } : {}) }];
+    });
+  return {
+    code: spec.code,
+    description: spec.description,
+    fix: 'For busybox, alpine, ubuntu, debian, python and node: pin a version tag (e.g. busybox:1.36.1).',
+    checkTask: (target) => check(target),
+    checkJob: (target) => check(target),
+    fixes: replaceValueFix('pinned', (pinned) => l10n.t('Pin {0}', pinned)),
+  };
+}
