@@ -66,7 +66,7 @@ export function parseTaskFile(text: string, options: ParseOptions = {}): ParsedT
         code: 'yaml-syntax',
         severity: 'error',
         message: l10n.t('YAML syntax error: {0}', firstLine(error.message)),
-        span: clampSpan([error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)], text.length),
+        span: visibleSpan(clampSpan([error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)], text.length), text.length),
       });
     }
     if (doc.errors.length > 0) return;
@@ -88,6 +88,11 @@ function clampSpan(span: Span, length: number): Span {
   const start = Math.max(0, Math.min(span[0], length));
   const end = Math.max(start, Math.min(span[1], length));
   return [start, end];
+}
+
+/** An error at the very end of the text (an unclosed bracket) is shown on the last character. */
+function visibleSpan(span: Span, length: number): Span {
+  return span[0] === length && length > 0 ? [length - 1, length] : span;
 }
 
 function docSpan(doc: Document.Parsed, length: number): Span {
