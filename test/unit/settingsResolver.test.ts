@@ -5,6 +5,8 @@ import { describe, test } from 'node:test';
 import { parseProperties } from '../../client/src/config/applicationProperties';
 import { type InspectedSetting, resolveSetting, resolveSettings, SETTING_SPECS } from '../../client/src/config/settingsResolver';
 import { DEFAULT_RENDER_OPTIONS } from '../../server/src/core/jobRenderer';
+import { DEFAULT_RULE_SETTINGS } from '../../server/src/rules/ruleTypes';
+import { normalizeSettings } from '../../server/src/services/serverSettings';
 import { collectorModeFor, renderOptionsFromSettings } from '../../server/src/core/renderOptions';
 import { SettingKeys, type SettingKey } from '../../server/src/protocol';
 
@@ -100,5 +102,11 @@ describe('settings precedence', () => {
   test("the renderer's built-in defaults are the settings' defaults", () => {
     const defaults = resolveSettings(source({}), { properties: none, trusted: true });
     assert.deepEqual(renderOptionsFromSettings(defaults, { collectorMode: 'native' }), DEFAULT_RENDER_OPTIONS);
+  });
+
+  test("the language server's defaults (for clients that send no settings) are the settings' defaults", () => {
+    const defaults = resolveSettings(source({}), { properties: none, trusted: true });
+    assert.deepEqual(normalizeSettings(undefined, undefined).rules, DEFAULT_RULE_SETTINGS);
+    assert.deepEqual(normalizeSettings({ ...defaults, diagnostics: { envNameRule: 'auto' } }, undefined).rules, DEFAULT_RULE_SETTINGS);
   });
 });
