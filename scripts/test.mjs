@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const LAYERS = ['unit', 'server', 'sim', 'kubectl', 'package'];
+const LAYERS = ['unit', 'server', 'sim', 'runs', 'kubectl', 'package'];
 const only = process.argv.slice(2);
 const layers = only.length > 0 ? only : LAYERS;
 

@@ -29,6 +29,8 @@ export const ANNOTATION_TASK_TITLE = 'keruta.io/task-title';
 export const ANNOTATION_TASK_FILE = 'keruta.io/task-file';
 export const ANNOTATION_TASK_JSON = 'keruta.io/task';
 export const ANNOTATION_COLLECTOR = 'keruta.io/collector';
+/** When Run Task submitted the Job (ISO, milliseconds): orders runs created within one second. */
+export const ANNOTATION_STARTED_AT = 'keruta.io/started-at';
 
 /** Label selector that finds every Job and Pod keruta created. */
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}`;

@@ -1,0 +1,234 @@
+/**
+ * The cluster behind a small interface: the few Kubernetes requests Keruta makes, as plain JSON
+ * (`kubernetes-types` shapes, timestamps as the server wrote them), with every failure turned into
+ * a `ClusterRequestError` that carries a clear `ClusterError`. No `vscode` import; the caller
+ * passes the lazily imported client-node module.
+ *
+ * Requests go through client-node's authentication and transport (`RequestContext`,
+ * `applySecurityAuthentication`, its fetch with the kubeconfig's TLS dispatcher) but skip its
+ * typed models, which turn timestamps into `Date`s that the watch never delivers.
+ */
+import type { Writable } from 'node:stream';
+import type { Job, JobList } from 'kubernetes-types/batch/v1';
+import type { PodList } from 'kubernetes-types/core/v1';
+import { type ClusterAction, type ClusterError, explainClusterError } from './errors';
+import type { K8s, KubeConfig, LoadedKubeConfig } from './kubeConfig';
+
+/** A failed cluster request, explained. */
+export class ClusterRequestError extends Error {
+  constructor(readonly cluster: ClusterError) {
+    super(cluster.message);
+    this.name = 'ClusterRequestError';
+  }
+}
+
+export function clusterErrorOf(error: unknown, action: ClusterAction): ClusterError {
+  return error instanceof ClusterRequestError ? error.cluster : explainClusterError(error, action);
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchHandle {
+  abort(): void;
+}
+
+export interface WatchOptions {
+  readonly resourceVersion?: string;
+  readonly labelSelector?: string;
+  /** Ask the server to end the watch after this long (it is then resumed from the last version). */
+  readonly timeoutSeconds?: number;
+  /** The watch is given up (and resumed) when nothing, not even a BOOKMARK, arrives for this long. */
+  readonly idleTimeoutMs?: number;
+}
+
+export interface ExecResult {
+  readonly success: boolean;
+  readonly message?: string;
+  readonly exitCode?: number;
+}
+
+export type WatchedKind = 'jobs' | 'pods';
+
+/** What Keruta asks of a cluster. Every method rejects with `ClusterRequestError` only. */
+export interface ClusterClient {
+  readonly contextName: string;
+  readonly server: string;
+  /** The kubeconfig context's namespace, if it sets one. */
+  readonly contextNamespace?: string;
+  createJob(namespace: string, job: Job): Promise<Job>;
+  /** Deletes with `propagationPolicy: Background`; a Job already gone is not an error. */
+  deleteJob(namespace: string, name: string): Promise<'deleted' | 'gone'>;
+  getJob(namespace: string, name: string): Promise<Job | undefined>;
+  listJobs(namespace: string, labelSelector: string): Promise<JobList>;
+  listPods(namespace: string, labelSelector: string): Promise<PodList>;
+  /**
+   * Watches a kind in a namespace. `onEvent` gets every event line; `onDone` is called once when
+   * the watch ends: without an error when the server closed it (or `timeoutSeconds` passed), with
+   * an explained error otherwise (`kind: 'timeout'` when it went idle).
+   */
+  watch(
+    kind: WatchedKind,
+    namespace: string,
+    options: WatchOptions,
+    onEvent: (type: WatchEventType, object: unknown) => void,
+    onDone: (error?: ClusterError) => void,
+  ): Promise<WatchHandle>;
+  /**
+   * Runs a command in a container (no shell: `command` is the argv). Resolves with the command's
+   * Status (`Success`, or `Failure` with its message and exit code) once the stream has ended.
+   */
+  exec(namespace: string, pod: string, container: string, command: readonly string[], output: { stdout?: Writable; stderr?: Writable }): Promise<ExecResult>;
+  /** The client-node KubeConfig and module, for features that need client-node's own helpers (logs, exec). */
+  readonly kc: KubeConfig;
+  readonly k8s: K8s;
+}
+
+const API_PATHS: Record<WatchedKind, { prefix: string; group: string }> = {
+  jobs: { prefix: '/apis/batch/v1', group: 'batch' },
+  pods: { prefix: '/api/v1', group: '' },
+};
+
+function collectionPath(kind: WatchedKind, namespace: string): string {
+  return `${API_PATHS[kind].prefix}/namespaces/${encodeURIComponent(namespace)}/${kind}`;
+}
+
+/** The subset of an ApiException that `explainClusterError` reads. */
+class HttpStatusError extends Error {
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${code}`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): ClusterClient {
+  const { kc } = loaded;
+  const server = loaded.server.replace(/\/+$/, '');
+  const http = new k8s.IsomorphicFetchHttpLibrary();
+
+  async function request(method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string>, action: ClusterAction, body?: unknown): Promise<unknown> {
+    const url = new URL(server + path);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    try {
+      const context = new k8s.RequestContext(url.toString(), k8s.HttpMethod[method]);
+      context.setHeaderParam('Accept', 'application/json');
+      if (body !== undefined) {
+        context.setHeaderParam('Content-Type', 'application/json');
+        context.setBody(JSON.stringify(body));
+      }
+      await kc.applySecurityAuthentication(context);
+      const response = await http.send(context).toPromise();
+      const parsed = parseJson(await response.body.text());
+      if (response.httpStatusCode < 200 || response.httpStatusCode > 299) throw new HttpStatusError(response.httpStatusCode, parsed);
+      return parsed;
+    } catch (error) {
+      throw new ClusterRequestError(explainClusterError(error, { ...action, server }));
+    }
+  }
+
+  return {
+    contextName: loaded.contextName,
+    server,
+    ...(loaded.namespace ? { contextNamespace: loaded.namespace } : {}),
+    kc,
+    k8s,
+
+    async createJob(namespace, job) {
+      const action: ClusterAction = { verb: 'create', resource: 'jobs', group: 'batch', namespace };
+      return (await request('POST', collectionPath('jobs', namespace), {}, action, job)) as Job;
+    },
+
+    async deleteJob(namespace, name) {
+      const action: ClusterAction = { verb: 'delete', resource: 'jobs', group: 'batch', namespace, name };
+      try {
+        await request('DELETE', `${collectionPath('jobs', namespace)}/${encodeURIComponent(name)}`, {}, action, {
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
+          propagationPolicy: 'Background',
+        });
+        return 'deleted';
+      } catch (error) {
+        if (error instanceof ClusterRequestError && error.cluster.code === 404) return 'gone';
+        throw error;
+      }
+    },
+
+    async getJob(namespace, name) {
+      const action: ClusterAction = { verb: 'get', resource: 'jobs', group: 'batch', namespace, name };
+      try {
+        return (await request('GET', `${collectionPath('jobs', namespace)}/${encodeURIComponent(name)}`, {}, action)) as Job;
+      } catch (error) {
+        if (error instanceof ClusterRequestError && error.cluster.code === 404 && error.cluster.kind !== 'namespace-not-found') return undefined;
+        throw error;
+      }
+    },
+
+    async listJobs(namespace, labelSelector) {
+      const action: ClusterAction = { verb: 'list', resource: 'jobs', group: 'batch', namespace };
+      return (await request('GET', collectionPath('jobs', namespace), { labelSelector }, action)) as JobList;
+    },
+
+    async listPods(namespace, labelSelector) {
+      const action: ClusterAction = { verb: 'list', resource: 'pods', group: '', namespace };
+      return (await request('GET', collectionPath('pods', namespace), { labelSelector }, action)) as PodList;
+    },
+
+    async exec(namespace, pod, container, command, output) {
+      const action: ClusterAction = { verb: 'create', resource: 'pods', subresource: 'exec', group: '', namespace, name: pod, server };
+      try {
+        return await new Promise<ExecResult>((resolve, reject) => {
+          new k8s.Exec(kc)
+            .exec(namespace, pod, container, [...command], output.stdout ?? null, output.stderr ?? null, null, false, (status) => {
+              const exitCause = status.details?.causes?.find((cause) => cause.reason === 'ExitCode')?.message;
+              resolve({
+                success: status.status === 'Success',
+                ...(status.message ? { message: status.message } : {}),
+                ...(exitCause !== undefined ? { exitCode: Number(exitCause) } : {}),
+              });
+            })
+            .then((socket) => socket.on('close', () => resolve({ success: false, message: 'The exec stream closed without a status.' })))
+            .catch(reject);
+        });
+      } catch (error) {
+        throw new ClusterRequestError(explainClusterError(error, action));
+      }
+    },
+
+    async watch(kind, namespace, options, onEvent, onDone) {
+      const action: ClusterAction = { verb: 'watch', resource: kind, group: API_PATHS[kind].group, namespace, server };
+      const watch = new k8s.Watch(kc);
+      // client-node gives up a watch that is silent this long; BOOKMARKs keep a healthy one talking.
+      // (The field is private in the typings but is the documented knob of the JavaScript class.)
+      if (options.idleTimeoutMs !== undefined) (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = options.idleTimeoutMs;
+      const query: Record<string, string | number | boolean> = { allowWatchBookmarks: true };
+      if (options.resourceVersion) query['resourceVersion'] = options.resourceVersion;
+      if (options.labelSelector) query['labelSelector'] = options.labelSelector;
+      if (options.timeoutSeconds !== undefined) query['timeoutSeconds'] = options.timeoutSeconds;
+      let done = false;
+      const finish = (error?: unknown): void => {
+        if (done) return;
+        done = true;
+        if (error === null || error === undefined) return onDone();
+        const statusCode = (error as { statusCode?: unknown }).statusCode;
+        // A refused watch only tells its HTTP status; explain it like any answer with that code.
+        onDone(explainClusterError(typeof statusCode === 'number' ? new HttpStatusError(statusCode, undefined) : error, action));
+      };
+      try {
+        const controller = await watch.watch(collectionPath(kind, namespace), query, (type: string, object: unknown) => onEvent(type as WatchEventType, object), finish);
+        return { abort: () => controller.abort() };
+      } catch (error) {
+        finish(error);
+        return { abort: () => undefined };
+      }
+    },
+  };
+}
