@@ -278,9 +278,9 @@ function kerutaSide(client: ClusterClient, config: ClientConfig, log: (message: 
   const release = releaseCollector(client);
   const exec = { ok: 0, failed: 0, messages: new Map<string, number>() };
   // The engine's own release (RunService's default handler), counted.
-  const service = new RunService(client, tracker, writer, log, async (run, pod) => {
+  const service = new RunService(client, tracker, writer, log, async (run, pod, exitCode) => {
     try {
-      await release(run, pod);
+      await release(run, pod, exitCode);
       exec.ok++;
     } catch (error) {
       exec.failed++;

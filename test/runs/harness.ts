@@ -30,6 +30,8 @@ export interface Harness {
   readonly logs: string[];
   /** Builds an engine (tracker + writer + service); several may exist, as windows or reloads. */
   engine(options?: EngineOptions): Engine;
+  /** Disposes every engine built so far (tests call it after each test, passed or failed). */
+  disposeEngines(): void;
   /** Writes a task file in the workspace folder; returns its path. */
   writeTaskFile(name: string, text: string): Promise<string>;
   readTaskFile(name: string): Promise<string>;
@@ -104,6 +106,9 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
       };
       engines.push(engine);
       return engine;
+    },
+    disposeEngines() {
+      for (const engine of engines.splice(0)) engine.dispose();
     },
     async writeTaskFile(name, text) {
       await writeFile(fileOf(name), text, 'utf8');

@@ -4,7 +4,7 @@
  * namespace and cause no periodic lists. Every final status lands exactly once.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { ClusterRequestError } from '../../client/src/cluster/clusterClient';
 import type { TrackedRun } from '../../client/src/runs/runModel';
 import { type Engine, type Harness, startHarness, statusIn, taskFileText, until } from './harness';
@@ -22,6 +22,8 @@ describe('run tracking under faults', () => {
     h.sim.faults.reset();
     h.sim.rbac.allowAll();
   });
+  // A failed test must not leave an engine watching (and writing) behind.
+  afterEach(() => h.disposeEngines());
 
   /** Counts finishes per run, to prove none is lost or repeated. */
   function finishes(engine: Engine): Map<string, string[]> {
@@ -73,9 +75,10 @@ describe('run tracking under faults', () => {
       await h.writeTaskFile(
         file,
         taskFileText([
-          { id: ids[0]!, image: 'busybox:1.36.1' },
-          { id: ids[1]!, image: 'keruta-sim/fail:4' },
-          { id: ids[2]!, image: 'busybox:1.36.1', env: { KERUTA_SIM_RUN_SECONDS: '3' } },
+          // Still running when the fault strikes (100 simulated seconds = 1 s).
+          { id: ids[0]!, image: 'busybox:1.36.1', env: { KERUTA_SIM_RUN_SECONDS: '100' } },
+          { id: ids[1]!, image: 'keruta-sim/fail:4', env: { KERUTA_SIM_RUN_SECONDS: '100' } },
+          { id: ids[2]!, image: 'busybox:1.36.1', env: { KERUTA_SIM_RUN_SECONDS: '150' } },
         ]),
       );
       const runs = await Promise.all(ids.map((id) => engine.run(file, id)));
@@ -112,8 +115,8 @@ describe('run tracking under faults', () => {
     await h.writeTaskFile(
       'reload.keruta.yaml',
       taskFileText([
-        { id: 'reload-done', image: 'busybox:1.36.1', env: { KERUTA_SIM_RUN_SECONDS: '30' } },
-        { id: 'reload-live', image: 'busybox:1.36.1', env: { KERUTA_SIM_RUN_SECONDS: '60' } },
+        { id: 'reload-done', image: 'busybox:1.36.1', env: { KERUTA_SIM_RUN_SECONDS: '50' } },
+        { id: 'reload-live', image: 'busybox:1.36.1', env: { KERUTA_SIM_RUN_SECONDS: '150' } },
       ]),
     );
     const done = await first.run('reload.keruta.yaml', 'reload-done', { collector: { enabled: false, image: 'busybox:1.36.1', mode: 'native', windowSeconds: 300 } });

@@ -8,7 +8,7 @@
  * `applySecurityAuthentication`, its fetch with the kubeconfig's TLS dispatcher) but skip its
  * typed models, which turn timestamps into `Date`s that the watch never delivers.
  */
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { Job, JobList } from 'kubernetes-types/batch/v1';
 import type { PodList } from 'kubernetes-types/core/v1';
 import { type ClusterAction, type ClusterError, explainClusterError } from './errors';
@@ -184,14 +184,27 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
 
     async exec(namespace, pod, container, command, output) {
       const action: ClusterAction = { verb: 'create', resource: 'pods', subresource: 'exec', group: '', namespace, name: pod, server };
+      // The API server refuses an exec without any stream (400): without a caller's stderr,
+      // keep the command's own for the message.
+      const stderrChunks: Buffer[] = [];
+      const stderr =
+        output.stderr ??
+        new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            if (stderrChunks.length < 64) stderrChunks.push(chunk);
+            callback();
+          },
+        });
       try {
         return await new Promise<ExecResult>((resolve, reject) => {
           new k8s.Exec(kc)
-            .exec(namespace, pod, container, [...command], output.stdout ?? null, output.stderr ?? null, null, false, (status) => {
+            .exec(namespace, pod, container, [...command], output.stdout ?? null, stderr, null, false, (status) => {
               const exitCause = status.details?.causes?.find((cause) => cause.reason === 'ExitCode')?.message;
+              const errorText = Buffer.concat(stderrChunks).toString('utf8').trim().slice(0, 2000);
+              const message = [status.message, errorText].filter(Boolean).join(': ');
               resolve({
                 success: status.status === 'Success',
-                ...(status.message ? { message: status.message } : {}),
+                ...(message ? { message } : {}),
                 ...(exitCause !== undefined ? { exitCode: Number(exitCause) } : {}),
               });
             })
@@ -199,7 +212,9 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
             .catch(reject);
         });
       } catch (error) {
-        throw new ClusterRequestError(explainClusterError(error, action));
+        // The WebSocket upgrade's refusal only says "Unexpected server response: 403".
+        const refused = /Unexpected server response: (\d{3})/.exec(error instanceof Error ? error.message : String(error));
+        throw new ClusterRequestError(explainClusterError(refused ? new HttpStatusError(Number(refused[1]), undefined) : error, action));
       }
     },
 

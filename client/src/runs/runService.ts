@@ -29,16 +29,30 @@ export interface StartedRun {
 }
 
 /**
- * Called once per run when its main container has ended and only the collector keeps the Pod up:
- * collect `/.keruta/doc`, then release the collector so that the Job can complete.
+ * Called once per Pod when its main container has ended and only the collector keeps the Pod
+ * up: collect `/.keruta/doc` (or not, by exit code and settings), then release the collector so
+ * that the Pod, and the Job, can finish.
  */
-export type MainFinishedHandler = (run: TrackedRun, pod: string) => Promise<void>;
+export type MainFinishedHandler = (run: TrackedRun, pod: string, exitCode: number) => Promise<void>;
+
+const RELEASE_ATTEMPTS = 4;
 
 /** Without collection: release the collector at once, so the Job does not wait for its window. */
 export function releaseCollector(client: ClusterClient): MainFinishedHandler {
   return async (run, pod) => {
-    const result = await client.exec(run.namespace, pod, COLLECTOR_CONTAINER, RELEASE_COMMAND, {});
-    if (!result.success) throw new Error(`releasing the collector of ${pod} failed: ${result.message ?? 'no message'}`);
+    // A connection blip must not leave the Pod up for the whole window: try a few times.
+    for (let attempt = 1; ; attempt++) {
+      let problem: string;
+      try {
+        const result = await client.exec(run.namespace, pod, COLLECTOR_CONTAINER, RELEASE_COMMAND, {});
+        if (result.success) return;
+        problem = result.message ?? 'no message';
+      } catch (error) {
+        problem = error instanceof Error ? error.message : String(error);
+      }
+      if (attempt >= RELEASE_ATTEMPTS) throw new Error(`releasing the collector of ${pod} failed: ${problem}`);
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
   };
 }
 
@@ -56,7 +70,7 @@ export class RunService implements Disposable {
   /** Outcome writes in flight, so that tests and the benchmark can wait for them. */
   private readonly writes = new Set<Promise<unknown>>();
   private readonly lastWrites = new Map<string, WriteResult>();
-  /** Runs whose main-finished handler ran (once per run). */
+  /** Pods (`jobUid/pod`) whose main-finished handler ran: once per Pod. */
   private readonly handled = new Set<string>();
   private readonly onMainFinished: MainFinishedHandler;
 
@@ -147,14 +161,18 @@ export class RunService implements Disposable {
   }
 
   private maybeHandleMainFinished(run: TrackedRun): void {
-    if (run.gone || run.stopped || run.state.phase !== 'finishing' || this.handled.has(run.uid)) return;
-    const pod = [...run.state.podSummaries].reverse().find((summary) => summary.collectorRunning === true && summary.mainExitCode === 0);
-    if (!pod) return;
-    this.handled.add(run.uid);
-    const work = this.onMainFinished(run, pod.name).catch((error: unknown) => {
-      this.log(`${run.name}: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    this.track(run.uid, work);
+    if (run.gone || run.stopped) return;
+    for (const pod of run.state.podSummaries) {
+      const key = `${run.uid}/${pod.name}`;
+      if (pod.collectorRunning !== true || pod.mainExitCode === undefined || this.handled.has(key)) continue;
+      // The main container of this Pod has ended for good (restartPolicy Never) and the collector waits.
+      if (run.job?.spec?.template.spec?.restartPolicy === 'OnFailure' && pod.mainExitCode !== 0) continue;
+      this.handled.add(key);
+      const work = this.onMainFinished(run, pod.name, pod.mainExitCode).catch((error: unknown) => {
+        this.log(`${run.name}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      this.track(run.uid, work);
+    }
   }
 
   private async deleteJob(run: TrackedRun): Promise<void> {
