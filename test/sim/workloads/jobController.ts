@@ -182,7 +182,7 @@ export class JobController {
 
   private ownedPods(namespace: string | undefined, uid: string): PodObject[] {
     // Filtered before the store copies them: copying every Pod of the namespace per sync grew as N².
-    return this.options.store.list('pods', namespace, undefined, (pod) => controllerUid(pod as PodObject) === uid) as PodObject[];
+    return this.options.store.list('pods', namespace, undefined, (pod) => controllerUid(pod) === uid);
   }
 
   private sync(namespace: string, name: string): void {
