@@ -21,8 +21,21 @@ const common = {
   external: ['bufferutil', 'utf-8-validate'],
 };
 
+/**
+ * The Kubernetes client is big and only needed once the cluster is: the client bundle loads it
+ * from its own bundle (dist/k8s.js) at its first `import('@kubernetes/client-node')`, so that
+ * activation does not parse it.
+ */
+const kubernetesClientApart = {
+  name: 'kubernetes-client-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './k8s.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'], plugins: [kubernetesClientApart] },
+  { ...common, entryPoints: ['client/src/cluster/k8sBundle.ts'], outfile: 'dist/k8s.js' },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
 ];
 

@@ -60,6 +60,10 @@ export const SettingKeys = {
   traceServer: 'keruta.trace.server',
   diagnosticsSeverity: 'keruta.diagnostics.severity',
   diagnosticsEnvNameRule: 'keruta.diagnostics.envNameRule',
+  /** Client-only: how long a crash loop may last before the run fails. */
+  runsCrashLoopFailSeconds: 'keruta.runs.crashLoopFailSeconds',
+  /** Client-only: a notification when a run finishes. */
+  runsNotifyOnFinish: 'keruta.runs.notifyOnFinish',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

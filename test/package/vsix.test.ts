@@ -34,9 +34,9 @@ describe('packaged .vsix (npm run package)', () => {
     assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package`);
     const files = await entries(VSIX);
     const names = [...files.keys()].filter((name) => name.startsWith('extension/')).map((name) => name.slice('extension/'.length)).sort();
-    const allowed = /^(package\.json|package\.nls(\.[a-z-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(client|server)\.js|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|syntaxes\/[\w.-]+\.json|media\/[\w.-]+\.(svg|png))$/;
+    const allowed = /^(package\.json|package\.nls(\.[a-z-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(client|server|k8s)\.js|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|syntaxes\/[\w.-]+\.json|media\/[\w.-]+\.(svg|png))$/;
     for (const name of names) assert.match(name, allowed, `unexpected file in the .vsix: ${name}`);
-    for (const needed of ['package.json', 'dist/client.js', 'dist/server.js', 'package.nls.json', 'package.nls.ja.json', 'l10n/bundle.l10n.ja.json', 'syntaxes/keruta-task.tmLanguage.json']) {
+    for (const needed of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/k8s.js', 'package.nls.json', 'package.nls.ja.json', 'l10n/bundle.l10n.ja.json', 'syntaxes/keruta-task.tmLanguage.json']) {
       assert.ok(names.includes(needed), `${needed} is missing from the .vsix`);
     }
     const client = files.get('extension/dist/client.js')!.toString('utf8');
@@ -45,6 +45,9 @@ describe('packaged .vsix (npm run package)', () => {
     assert.ok(client.length / client.split('\n').length > 1000, 'client bundle is minified');
     // The client must not bundle vscode (it is provided by the host).
     assert.match(client, /require\("vscode"\)/);
+    // The Kubernetes client is not in the client bundle: it is loaded from dist/k8s.js on first cluster use.
+    assert.match(client, /require\("\.\/k8s\.js"\)/);
+    assert.doesNotMatch(client, /class KubeConfig\b/);
   });
 
   test('the manifest inside points at files that exist in the package', async () => {

@@ -41,6 +41,12 @@ export interface WatchOptions {
   readonly idleTimeoutMs?: number;
 }
 
+export interface ClusterVersion {
+  readonly major: string;
+  readonly minor: string;
+  readonly gitVersion: string;
+}
+
 export interface ExecResult {
   readonly success: boolean;
   readonly message?: string;
@@ -55,6 +61,8 @@ export interface ClusterClient {
   readonly server: string;
   /** The kubeconfig context's namespace, if it sets one. */
   readonly contextNamespace?: string;
+  /** `/version`: what the cluster runs (decides native sidecars and the env-name rule). */
+  version(): Promise<ClusterVersion>;
   createJob(namespace: string, job: Job): Promise<Job>;
   /** Deletes with `propagationPolicy: Background`; a Job already gone is not an error. */
   deleteJob(namespace: string, name: string): Promise<'deleted' | 'gone'>;
@@ -141,6 +149,11 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
     ...(loaded.namespace ? { contextNamespace: loaded.namespace } : {}),
     kc,
     k8s,
+
+    async version() {
+      const info = (await request('GET', '/version', {}, { verb: 'get', resource: 'version', group: '' })) as Partial<ClusterVersion>;
+      return { major: String(info.major ?? ''), minor: String(info.minor ?? ''), gitVersion: String(info.gitVersion ?? '') };
+    },
 
     async createJob(namespace, job) {
       const action: ClusterAction = { verb: 'create', resource: 'jobs', group: 'batch', namespace };

@@ -60,6 +60,8 @@ export const SETTING_SPECS: Readonly<Record<Exclude<SettingKey, 'keruta.trace.se
   [SettingKeys.collectorOpenAfterCollect]: { kind: 'boolean', fallback: true },
   [SettingKeys.collectorCollectOnFailure]: { kind: 'boolean', fallback: false },
   [SettingKeys.diagnosticsEnvNameRule]: { kind: 'enum', fallback: 'auto', values: ['auto', 'relaxed', 'classic'] },
+  [SettingKeys.runsCrashLoopFailSeconds]: { kind: 'integer', fallback: 300, min: 30 },
+  [SettingKeys.runsNotifyOnFinish]: { kind: 'boolean', fallback: true },
 };
 
 type ResolvedKey = keyof typeof SETTING_SPECS;

@@ -52,12 +52,6 @@ export function createLanguageClient(
           );
         },
       },
-      // Code lenses whose command the client does not offer (yet) are left out rather than failing.
-      provideCodeLenses: async (document, token, next) => {
-        const lenses = (await next(document, token)) ?? [];
-        const available = new Set(await vscode.commands.getCommands(true));
-        return lenses.filter((lens) => !lens.command || available.has(lens.command.command));
-      },
     },
   };
   return new LanguageClient('keruta', vscode.l10n.t('Keruta Language Server'), serverOptions, clientOptions);

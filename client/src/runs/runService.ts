@@ -15,8 +15,8 @@ import type { StatusWriter, WriteResult } from './statusWriter';
 
 export interface StartRunRequest {
   readonly taskId: string;
-  /** The task file, as the status writer names files. */
-  readonly file: string;
+  /** The task file, as the status writer names files (none for a Job that names no known task). */
+  readonly file?: string;
   readonly namespace: string;
   /** The rendered Job (its metadata.namespace is set to `namespace`). */
   readonly job: Job;
@@ -111,7 +111,7 @@ export class RunService implements Disposable {
     const created = await this.client.createJob(request.namespace, { ...request.job, metadata });
     const run = this.tracker.registerCreated(created);
     this.log(`${request.taskId}: created Job ${request.namespace}/${created.metadata?.name ?? '?'}`);
-    const write = await this.writer.writeStarted(request.file, request.taskId);
+    const write: WriteResult = request.file ? await this.writer.writeStarted(request.file, request.taskId) : { written: false, reason: 'the Job names no task file of this workspace' };
     return { run, job: created, write };
   }
 

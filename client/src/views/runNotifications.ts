@@ -4,12 +4,12 @@
  * notification each. Notifications never block: their thenables are not awaited.
  */
 import * as vscode from 'vscode';
+import { SettingKeys } from '../../../server/src/protocol';
 import type { Logger } from '../log';
 import type { RunFinished, RunStore, TrackedRun } from '../runs/runModel';
 import { runTitle } from './statusBarModel';
 
 /** Read from the `keruta` section. */
-export const NOTIFY_ON_FINISH_SETTING = 'runs.notifyOnFinish';
 const NotificationCommands = {
   showLogs: 'keruta.showLogs',
   collectArtifacts: 'keruta.collectArtifacts',
@@ -36,7 +36,9 @@ export class RunNotifications implements vscode.Disposable {
     this.log.info(`${finished.run.namespace}/${finished.run.name} (task ${finished.run.taskId}) finished: ${finished.outcome}`);
     // The user stopped it from this window: they know.
     if (finished.run.stopped) return;
-    if (!vscode.workspace.getConfiguration('keruta').get<boolean>(NOTIFY_ON_FINISH_SETTING, true)) return;
+    // Finished while no window watched (seen on the first list after a reload): written back, not news.
+    if (!finished.observedLive) return;
+    if (!vscode.workspace.getConfiguration().get<boolean>(SettingKeys.runsNotifyOnFinish, true)) return;
     this.pending.push(finished);
     // The window opens with the first finish, so a single finish waits at most COALESCE_MS.
     this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);

@@ -31,7 +31,8 @@ export class RunStatusBar implements vscode.Disposable {
       this.item,
       store.onDidChange(() => this.render()),
       store.onDidChangeHealth(() => this.render()),
-      store.onDidFinish(({ run, outcome }) => {
+      store.onDidFinish(({ run, outcome, observedLive }) => {
+        if (!observedLive) return;
         this.lastFinished = { run, outcome, at: Date.now() };
         this.render();
       }),
