@@ -10,7 +10,7 @@
  */
 import { Writable } from 'node:stream';
 import type { Job, JobList } from 'kubernetes-types/batch/v1';
-import type { PodList } from 'kubernetes-types/core/v1';
+import type { Pod, PodList } from 'kubernetes-types/core/v1';
 import { type ClusterAction, type ClusterError, explainClusterError } from './errors';
 import type { K8s, KubeConfig, LoadedKubeConfig } from './kubeConfig';
 
@@ -45,6 +45,17 @@ export interface ClusterVersion {
   readonly major: string;
   readonly minor: string;
   readonly gitVersion: string;
+}
+
+export interface ExecOutput {
+  /**
+   * Receives the command's stdout with flow control: while it is full (`write` returned false)
+   * the connection is paused until it drains, so a slow disk never makes the archive pile up in memory.
+   */
+  readonly stdout?: Writable;
+  readonly stderr?: Writable;
+  /** Aborting closes the connection; the promise then resolves with `success: false`. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -85,7 +96,9 @@ export interface ClusterClient {
    * Runs a command in a container (no shell: `command` is the argv). Resolves with the command's
    * Status (`Success`, or `Failure` with its message and exit code) once the stream has ended.
    */
-  exec(namespace: string, pod: string, container: string, command: readonly string[], output: { stdout?: Writable; stderr?: Writable }): Promise<ExecResult>;
+  exec(namespace: string, pod: string, container: string, command: readonly string[], output: ExecOutput): Promise<ExecResult>;
+  /** The Pod, or undefined when it does not exist. */
+  getPod(namespace: string, name: string): Promise<Pod | undefined>;
   /** The client-node KubeConfig and module, for features that need client-node's own helpers (logs, exec). */
   readonly kc: KubeConfig;
   readonly k8s: K8s;
@@ -195,6 +208,16 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
       return (await request('GET', collectionPath('pods', namespace), { labelSelector }, action)) as PodList;
     },
 
+    async getPod(namespace, name) {
+      const action: ClusterAction = { verb: 'get', resource: 'pods', group: '', namespace, name };
+      try {
+        return (await request('GET', `${collectionPath('pods', namespace)}/${encodeURIComponent(name)}`, {}, action)) as Pod;
+      } catch (error) {
+        if (error instanceof ClusterRequestError && error.cluster.code === 404 && error.cluster.kind !== 'namespace-not-found') return undefined;
+        throw error;
+      }
+    },
+
     async exec(namespace, pod, container, command, output) {
       const action: ClusterAction = { verb: 'create', resource: 'pods', subresource: 'exec', group: '', namespace, name: pod, server };
       // The API server refuses an exec without any stream (400): without a caller's stderr,
@@ -208,10 +231,31 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
             callback();
           },
         });
+      let socket: { pause(): void; resume(): void; close(): void } | undefined;
+      const target = output.stdout;
+      // client-node writes stdout without looking at backpressure: pause the WebSocket instead.
+      const stdout = target
+        ? new Writable({
+            write(chunk: Buffer, _encoding, callback) {
+              if (!target.write(chunk) && socket) {
+                const paused = socket;
+                paused.pause();
+                target.once('drain', () => paused.resume());
+              }
+              callback();
+            },
+          })
+        : null;
       try {
         return await new Promise<ExecResult>((resolve, reject) => {
+          const onAbort = (): void => {
+            socket?.close();
+            resolve({ success: false, message: 'aborted' });
+          };
+          if (output.signal?.aborted) return onAbort();
+          output.signal?.addEventListener('abort', onAbort, { once: true });
           new k8s.Exec(kc)
-            .exec(namespace, pod, container, [...command], output.stdout ?? null, stderr, null, false, (status) => {
+            .exec(namespace, pod, container, [...command], stdout, stderr, null, false, (status) => {
               const exitCause = status.details?.causes?.find((cause) => cause.reason === 'ExitCode')?.message;
               const errorText = Buffer.concat(stderrChunks).toString('utf8').trim().slice(0, 2000);
               const message = [status.message, errorText].filter(Boolean).join(': ');
@@ -221,7 +265,10 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
                 ...(exitCause !== undefined ? { exitCode: Number(exitCause) } : {}),
               });
             })
-            .then((socket) => socket.on('close', () => resolve({ success: false, message: 'The exec stream closed without a status.' })))
+            .then((ws) => {
+              socket = ws as unknown as typeof socket;
+              ws.on('close', () => resolve({ success: false, message: 'The exec stream closed without a status.' }));
+            })
             .catch(reject);
         });
       } catch (error) {

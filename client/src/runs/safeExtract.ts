@@ -1,0 +1,127 @@
+/**
+ * Streaming, defensive tar extraction into a fresh folder: entries are written as they arrive
+ * (never the whole archive in memory), only plain files and folders are written, and every
+ * entry that could write outside the folder — an absolute path, `..`, a symbolic or hard link, a
+ * device — is refused and named. Limits on bytes and files are enforced before anything is
+ * written past them. No `vscode` import.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { extract as tarExtract, type Header } from 'tar-stream';
+
+export interface ExtractLimits {
+  /** Total bytes of file content. */
+  readonly maxBytes: number;
+  /** Number of files (folders are not counted). */
+  readonly maxFiles: number;
+}
+
+export interface RefusedEntry {
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface ExtractResult {
+  /** Written files, relative to the folder, with `/` separators, in archive order. */
+  readonly files: string[];
+  readonly folders: string[];
+  bytes: number;
+  readonly refused: RefusedEntry[];
+}
+
+export class ExtractLimitError extends Error {
+  constructor(
+    readonly limit: 'maxBytes' | 'maxFiles',
+    readonly allowed: number,
+    readonly reached: number,
+  ) {
+    super(limit === 'maxBytes' ? `the files are larger than ${allowed} bytes (at least ${reached})` : `there are more than ${allowed} files`);
+    this.name = 'ExtractLimitError';
+  }
+}
+
+/** Why an entry is not written, or undefined for a safe one; `relative` is its safe relative path. */
+export function checkEntry(header: Pick<Header, 'name' | 'type' | 'linkname'>): { relative: string } | { reason: string } {
+  const raw = header.name;
+  if (raw.includes('\0')) return { reason: 'its name contains a NUL character' };
+  if (header.type === 'symlink') return { reason: `a symbolic link (to ${header.linkname ?? '?'}) is not extracted` };
+  if (header.type === 'link') return { reason: `a hard link (to ${header.linkname ?? '?'}) is not extracted` };
+  if (header.type === 'character-device' || header.type === 'block-device' || header.type === 'fifo') return { reason: `a ${header.type} is not extracted` };
+  if (header.type !== 'file' && header.type !== 'contiguous-file' && header.type !== 'directory') return { reason: `an entry of type ${String(header.type)} is not extracted` };
+  if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\')) return { reason: 'an absolute path leaves the target folder' };
+  const parts = raw.replace(/\\/g, '/').split('/').filter((part: string) => part !== '' && part !== '.');
+  if (parts.includes('..')) return { reason: 'a path with ".." leaves the target folder' };
+  return { relative: parts.join('/') };
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/**
+ * Extracts the tar stream written into `input` into `folder` (which must exist and be empty).
+ * `done` resolves when the archive has ended and every file is on disk; it rejects with
+ * ExtractLimitError at a limit, or with the stream's error. The caller removes the folder on failure.
+ */
+export function extractTar(folder: string, limits: ExtractLimits): { input: Writable; done: Promise<ExtractResult>; abort: (error: Error) => void } {
+  const root = path.resolve(folder);
+  const extract = tarExtract();
+  const result: ExtractResult = { files: [], folders: [], bytes: 0, refused: [] };
+  const written = new Set<string>();
+  let fail: (error: Error) => void = () => undefined;
+  const done = new Promise<ExtractResult>((resolve, reject) => {
+    let failed = false;
+    fail = (error: Error): void => {
+      if (failed) return;
+      failed = true;
+      extract.destroy(error);
+      reject(error);
+    };
+    extract.on('entry', (header, stream, next) => {
+      const skip = (reason?: string): void => {
+        if (reason) result.refused.push({ name: header.name, reason });
+        stream.on('end', () => next());
+        stream.resume();
+      };
+      const checked = checkEntry(header);
+      if ('reason' in checked) return skip(checked.reason);
+      if (checked.relative === '') return skip(); // the archive's root folder itself
+      const target = path.resolve(root, ...checked.relative.split('/'));
+      if (!isInside(root, target)) return skip('the path leaves the target folder');
+      if (header.type === 'directory') {
+        mkdir(target, { recursive: true }).then(
+          () => {
+            result.folders.push(checked.relative);
+            skip();
+          },
+          (error: Error) => fail(error),
+        );
+        return;
+      }
+      if (written.has(checked.relative)) return skip('the archive holds this file twice; the first copy is kept');
+      const size = header.size ?? 0;
+      if (result.files.length + 1 > limits.maxFiles) return fail(new ExtractLimitError('maxFiles', limits.maxFiles, result.files.length + 1));
+      if (result.bytes + size > limits.maxBytes) return fail(new ExtractLimitError('maxBytes', limits.maxBytes, result.bytes + size));
+      written.add(checked.relative);
+      mkdir(path.dirname(target), { recursive: true })
+        .then(() => pipeline(stream, createWriteStream(target, { flags: 'wx', mode: 0o644 })))
+        .then(
+          () => {
+            result.files.push(checked.relative);
+            result.bytes += size;
+            next();
+          },
+          (error: Error) => fail(error),
+        );
+    });
+    extract.on('finish', () => {
+      if (!failed) resolve(result);
+    });
+    extract.on('error', (error) => fail(error));
+  });
+  return { input: extract as unknown as Writable, done, abort: (error) => fail(error) };
+}
