@@ -266,7 +266,7 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
               });
             })
             .then((ws) => {
-              socket = ws as unknown as typeof socket;
+              socket = ws;
               ws.on('close', () => resolve({ success: false, message: 'The exec stream closed without a status.' }));
             })
             .catch(reject);
