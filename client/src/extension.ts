@@ -3,6 +3,7 @@
  * client, the task catalog, the views and the commands; the Kubernetes client and the cluster
  * session are loaded afterwards, in the background or when a command first needs them.
  */
+import path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, type LanguageClient } from 'vscode-languageclient/node';
@@ -24,7 +25,9 @@ import { SettingsService } from './config/settings';
 import { Commands, ContextKeys, Views } from './identifiers';
 import { createLanguageClient } from './language/languageClient';
 import { createLogger, type Logger } from './log';
-import { disposeSession, openSession, sameSessionSettings, SessionRunStore, type SessionSettings, type SessionState } from './runs/clusterSession';
+import type { ArtifactSettings } from './runs/artifactService';
+import { disposeSession, openSession, sameSessionSettings, SessionArtifactStore, SessionRunStore, type SessionSettings, type SessionState } from './runs/clusterSession';
+import type { TrackedRun } from './runs/runModel';
 import { DEFAULT_CRASH_LOOP_FAIL_SECONDS } from './runs/runState';
 import { LogRegistry } from './runs/logFollower';
 import { findTaskInCatalog, TaskCatalog } from './tasks/taskCatalog';
@@ -52,6 +55,7 @@ export class KerutaContext implements vscode.Disposable {
   private languageClient: LanguageClient | undefined;
   private readonly catalog = new TaskCatalog();
   private readonly runStore = new SessionRunStore();
+  private readonly artifactStore = new SessionArtifactStore();
   private readonly logs = new LogRegistry();
   private readonly tree: TaskTreeProvider;
   private readonly availabilityChanged = new Emitter<void>();
@@ -68,6 +72,7 @@ export class KerutaContext implements vscode.Disposable {
     this.settings = this.own(new SettingsService(this.log.child('settings')));
     this.own(this.catalog);
     this.own(this.runStore);
+    this.own(this.artifactStore);
     this.own(this.logs);
     this.own(this.availabilityChanged);
     const workspaceTasks = this.own(new WorkspaceTasks(this.catalog, this.log.child('tasks')));
@@ -162,6 +167,7 @@ export class KerutaContext implements vscode.Disposable {
         files,
         locate: (taskId, hint) => findTaskInCatalog(this.catalog, taskId, hint)?.fileUri,
         log: (message) => log.info(message),
+        artifactSettings: (run) => this.artifactSettings(run),
       });
     })();
     this.session = { settings, state };
@@ -169,6 +175,7 @@ export class KerutaContext implements vscode.Disposable {
     if (this.session?.state !== state || this.disposed) return opened;
     this.currentState = opened;
     this.runStore.follow(opened.kind === 'ready' ? opened.session.tracker : undefined);
+    this.artifactStore.follow(opened.kind === 'ready' ? opened.session.artifacts : undefined);
     this.tree.setAvailability(this.treeAvailability());
     this.availabilityChanged.fire();
     if (opened.kind === 'ready') {
@@ -181,6 +188,30 @@ export class KerutaContext implements vscode.Disposable {
       this.log.warn(`No cluster: ${opened.error.message} ${opened.error.fix}`);
     }
     return opened;
+  }
+
+  /** Where a run's files go: the output folder of its task's workspace folder, with the limits. */
+  private async artifactSettings(run: TrackedRun): Promise<ArtifactSettings | undefined> {
+    const task = findTaskInCatalog(this.catalog, run.taskId, run.taskFile);
+    const taskUri = task ? vscode.Uri.parse(task.fileUri) : undefined;
+    const folder = (taskUri && vscode.workspace.getWorkspaceFolder(taskUri)) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    const settings = await this.settings.get(taskUri ?? folder.uri);
+    const deleteJob = vscode.workspace.getConfiguration(undefined, taskUri ?? folder.uri).get<boolean>(SettingKeys.collectorDeleteJobAfterCollect) === true;
+    const outputRoot = path.resolve(folder.uri.fsPath, settings.collector.outputFolder);
+    // The output folder must stay inside the workspace folder.
+    const relative = path.relative(folder.uri.fsPath, outputRoot);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      this.log.warn(`keruta.collector.outputFolder (${settings.collector.outputFolder}) leaves the workspace folder; nothing is collected.`);
+      return undefined;
+    }
+    return {
+      outputRoot,
+      workspaceRoot: folder.uri.fsPath,
+      limits: { maxBytes: settings.collector.maxBytes, maxFiles: settings.collector.maxFiles },
+      collectOnFailure: settings.collector.collectOnFailure,
+      deleteJobAfterCollect: deleteJob,
+    };
   }
 
   /** Watches the default namespace and every namespace a task names. */

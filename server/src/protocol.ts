@@ -60,6 +60,12 @@ export const SettingKeys = {
   traceServer: 'keruta.trace.server',
   diagnosticsSeverity: 'keruta.diagnostics.severity',
   diagnosticsEnvNameRule: 'keruta.diagnostics.envNameRule',
+  /** Client-only: delete the Job once its files are collected. */
+  collectorDeleteJobAfterCollect: 'keruta.collector.deleteJobAfterCollect',
+  /** Client-only: at most this many collected files open in tabs. */
+  collectorMaxTabs: 'keruta.collector.maxTabs',
+  /** Client-only: open collected Markdown as a preview. */
+  collectorMarkdownPreview: 'keruta.collector.markdownPreview',
   /** Client-only: how long a crash loop may last before the run fails. */
   runsCrashLoopFailSeconds: 'keruta.runs.crashLoopFailSeconds',
   /** Client-only: a notification when a run finishes. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Job } from 'kubernetes-types/batch/v1';
 import { type ClusterClient, createClusterClient } from '../../client/src/cluster/clusterClient';
 import { type K8s, loadKubeConfig } from '../../client/src/cluster/kubeConfig';
+import { type ArtifactSettings, ArtifactService } from '../../client/src/runs/artifactService';
 import { FsTaskFiles } from '../../client/src/runs/fsTaskFiles';
 import type { TrackedRun } from '../../client/src/runs/runModel';
 import { type MainFinishedHandler, RunService } from '../../client/src/runs/runService';
@@ -40,9 +41,12 @@ export interface Harness {
 
 export interface EngineOptions extends RunTrackerOptions {
   readonly onMainFinished?: MainFinishedHandler;
+  /** Collect `/.keruta/doc` into `<dir>/.keruta/artifacts` when main containers end (as the extension does). */
+  readonly collect?: Partial<Omit<ArtifactSettings, 'outputRoot' | 'workspaceRoot'>>;
 }
 
 export interface Engine {
+  readonly artifacts: ArtifactService | undefined;
   readonly tracker: RunTracker;
   readonly writer: StatusWriter;
   readonly service: RunService;
@@ -77,8 +81,23 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
       const tracker = new RunTracker(client, { watch: FAST_WATCH, log, ...engineOptions });
       const locate = (_taskId: string, hint?: string): string | undefined => (hint ? fileOf(hint) : undefined);
       const writer = new StatusWriter(files, locate, tracker, { log });
-      const service = new RunService(client, tracker, writer, log, engineOptions.onMainFinished);
+      const collect = engineOptions.collect;
+      const artifacts = collect
+        ? new ArtifactService(client, writer, () =>
+            Promise.resolve({
+              outputRoot: path.join(dir, '.keruta', 'artifacts'),
+              workspaceRoot: dir,
+              limits: { maxBytes: 100 * 1024 * 1024, maxFiles: 10_000 },
+              collectOnFailure: false,
+              deleteJobAfterCollect: false,
+              ...collect,
+            }),
+          log,
+          )
+        : undefined;
+      const service = new RunService(client, tracker, writer, log, engineOptions.onMainFinished ?? artifacts?.handler());
       const engine: Engine = {
+        artifacts,
         tracker,
         writer,
         service,

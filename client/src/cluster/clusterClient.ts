@@ -231,7 +231,7 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
             callback();
           },
         });
-      let socket: { pause(): void; resume(): void; close(): void } | undefined;
+      let socket: { pause(): void; resume(): void; terminate(): void } | undefined;
       const target = output.stdout;
       // client-node writes stdout without looking at backpressure: pause the WebSocket instead.
       const stdout = target
@@ -249,7 +249,8 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
       try {
         return await new Promise<ExecResult>((resolve, reject) => {
           const onAbort = (): void => {
-            socket?.close();
+            // At once, without a closing handshake (the connection may be paused).
+            socket?.terminate();
             resolve({ success: false, message: 'aborted' });
           };
           if (output.signal?.aborted) return onAbort();

@@ -60,6 +60,9 @@ export const SETTING_SPECS: Readonly<Record<Exclude<SettingKey, 'keruta.trace.se
   [SettingKeys.collectorOpenAfterCollect]: { kind: 'boolean', fallback: true },
   [SettingKeys.collectorCollectOnFailure]: { kind: 'boolean', fallback: false },
   [SettingKeys.diagnosticsEnvNameRule]: { kind: 'enum', fallback: 'auto', values: ['auto', 'relaxed', 'classic'] },
+  [SettingKeys.collectorDeleteJobAfterCollect]: { kind: 'boolean', fallback: false },
+  [SettingKeys.collectorMaxTabs]: { kind: 'integer', fallback: 10, min: 0 },
+  [SettingKeys.collectorMarkdownPreview]: { kind: 'boolean', fallback: true },
   [SettingKeys.runsCrashLoopFailSeconds]: { kind: 'integer', fallback: 300, min: 30 },
   [SettingKeys.runsNotifyOnFinish]: { kind: 'boolean', fallback: true },
 };

@@ -9,7 +9,8 @@ import type { ClusterError } from '../cluster/errors';
 import { type K8s, type KubeConfigOptions, loadKubeConfig } from '../cluster/kubeConfig';
 import { Emitter, type Disposable, type Event } from '../util/events';
 import { isActive, newestFirst, type RunChange, type RunFinished, type RunStore, type TrackedRun, type WatchHealth } from './runModel';
-import { type MainFinishedHandler, RunService } from './runService';
+import { type ArtifactSettings, ArtifactService, type CollectionRecord } from './artifactService';
+import { RunService } from './runService';
 import { RunTracker } from './runTracker';
 import { StatusWriter, type TaskFileAccess, type TaskLocator } from './statusWriter';
 
@@ -28,6 +29,7 @@ export type SessionState =
 
 export interface ClusterSession {
   readonly client: ClusterClient;
+  readonly artifacts: ArtifactService;
   readonly tracker: RunTracker;
   readonly service: RunService;
   readonly settings: SessionSettings;
@@ -38,8 +40,8 @@ export interface SessionDeps {
   readonly files: TaskFileAccess;
   readonly locate: TaskLocator;
   readonly log: (message: string) => void;
-  /** What to do when a Pod's main container has ended (collect, then release); default: release. */
-  readonly onMainFinished?: (client: ClusterClient) => MainFinishedHandler;
+  /** Where a run's files go and the collection limits; undefined: the task has no workspace folder. */
+  readonly artifactSettings: (run: TrackedRun) => Promise<ArtifactSettings | undefined>;
 }
 
 /** Same settings, same session: nothing cluster-related changed. */
@@ -70,15 +72,47 @@ export async function openSession(settings: SessionSettings, deps: SessionDeps):
   const client = createClusterClient(loaded, k8s);
   const tracker = new RunTracker(client, { crashLoopFailSeconds: settings.crashLoopFailSeconds, log: deps.log });
   const writer = new StatusWriter(deps.files, deps.locate, tracker, { log: deps.log });
-  const service = new RunService(client, tracker, writer, deps.log, deps.onMainFinished?.(client));
+  const artifacts = new ArtifactService(client, writer, deps.artifactSettings, deps.log);
+  // When a main container ends: collect /.keruta/doc, record it, release the collector.
+  const service = new RunService(client, tracker, writer, deps.log, artifacts.handler());
   deps.log(`Cluster: context ${loaded.contextName}, server ${loaded.server}`);
-  return { kind: 'ready', session: { client, tracker, service, settings } };
+  return { kind: 'ready', session: { client, artifacts, tracker, service, settings } };
 }
 
 export function disposeSession(state: SessionState): void {
   if (state.kind !== 'ready') return;
   state.session.service.dispose();
   state.session.tracker.dispose();
+  state.session.artifacts.dispose();
+}
+
+/** Collections of the current session, for views. */
+export interface ArtifactStore {
+  records(uid: string): readonly CollectionRecord[];
+  readonly onDidCollect: Event<CollectionRecord>;
+}
+
+/** An ArtifactStore that follows the current session's artifact service. */
+export class SessionArtifactStore implements ArtifactStore, Disposable {
+  private current: ArtifactService | undefined;
+  private subscription: Disposable | undefined;
+  private readonly collected = new Emitter<CollectionRecord>();
+  readonly onDidCollect: Event<CollectionRecord> = this.collected.event;
+
+  follow(service: ArtifactService | undefined): void {
+    this.subscription?.dispose();
+    this.current = service;
+    this.subscription = service?.onDidCollect((record) => this.collected.fire(record));
+  }
+
+  records(uid: string): readonly CollectionRecord[] {
+    return this.current?.records(uid) ?? [];
+  }
+
+  dispose(): void {
+    this.subscription?.dispose();
+    this.collected.dispose();
+  }
 }
 
 /** A RunStore that follows the current session's tracker (empty without one). */

@@ -72,6 +72,8 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
   const extract = tarExtract();
   const result: ExtractResult = { files: [], folders: [], bytes: 0, refused: [] };
   const written = new Set<string>();
+  /** Refused links: an entry below one (`escape/passwd` after `escape` → /etc) is refused too. */
+  const refusedLinks: string[] = [];
   let fail: (error: Error) => void = () => undefined;
   const done = new Promise<ExtractResult>((resolve, reject) => {
     let failed = false;
@@ -82,13 +84,23 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
       reject(error);
     };
     extract.on('entry', (header, stream, next) => {
+      // When extraction fails, tar-stream destroys the entry with the error: it is reported once, by `done`.
+      stream.on('error', () => undefined);
       const skip = (reason?: string): void => {
         if (reason) result.refused.push({ name: header.name, reason });
         stream.on('end', () => next());
         stream.resume();
       };
       const checked = checkEntry(header);
-      if ('reason' in checked) return skip(checked.reason);
+      if ('reason' in checked) {
+        if (header.type === 'symlink' || header.type === 'link') {
+          const linkPath = header.name.replace(/\\/g, '/').split('/').filter((part: string) => part !== '' && part !== '.').join('/');
+          if (linkPath !== '') refusedLinks.push(linkPath);
+        }
+        return skip(checked.reason);
+      }
+      const under = refusedLinks.find((link) => checked.relative.startsWith(`${link}/`));
+      if (under) return skip(`it lies below ${under}, a link that was refused`);
       if (checked.relative === '') return skip(); // the archive's root folder itself
       const target = path.resolve(root, ...checked.relative.split('/'));
       if (!isInside(root, target)) return skip('the path leaves the target folder');

@@ -9,7 +9,7 @@
  * windows (the second writer finds the status already final) and never undoes what the user wrote
  * by hand after starting the run.
  */
-import { taskUpdateEdits, type TaskTextEdit } from '../../../server/src/core/taskEdits';
+import { taskUpdateEdits, type TaskTextEdit, type TaskUpdate } from '../../../server/src/core/taskEdits';
 import type { TaskStatus } from '../../../server/src/core/taskModel';
 import { parseTaskFile } from '../../../server/src/core/taskParser';
 import type { RunStore, TrackedRun } from './runModel';
@@ -73,6 +73,13 @@ export class StatusWriter {
     );
   }
 
+  /** Records collected files on the run's task (`documents`, workspace-relative), replacing the list. */
+  writeDocuments(run: TrackedRun, documents: readonly string[]): Promise<WriteResult> {
+    const file = this.locate(run.taskId, run.taskFile);
+    if (!file) return Promise.resolve({ written: false, reason: `no task file in the workspace has the task ${run.taskId}` });
+    return this.serialize(file, () => this.writeUpdate(file, run.taskId, { documents }, 'documents'));
+  }
+
   private serialize<T>(file: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(file) ?? Promise.resolve();
     const next = previous.then(work, work);
@@ -103,6 +110,21 @@ export class StatusWriter {
       }
     }
     return this.skipped(`${file} kept changing; ${status} for ${taskId} was not written`);
+  }
+
+  private async writeUpdate(file: string, taskId: string, update: TaskUpdate, what: string): Promise<WriteResult> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const text = await this.files.read(file);
+      if (text === undefined) return this.skipped(`${file} no longer exists`);
+      const { edits, found, problem } = taskUpdateEdits(text, taskId, update);
+      if (!found) return this.skipped(`${file} has no task ${taskId} any more`);
+      const status = parseTaskFile(text).tasks.find((candidate) => candidate.task.id === taskId)?.task.status ?? 'PENDING';
+      if (await this.files.applyEdits(file, text, edits)) {
+        this.options.log?.(`${taskId}: ${what} written to ${file}${problem ? ` (${problem})` : ''}`);
+        return { written: true, file, status, ...(problem ? { problem } : {}) };
+      }
+    }
+    return this.skipped(`${file} kept changing; ${what} for ${taskId} was not written`);
   }
 
   private skipped(reason: string): WriteResult {

@@ -1,0 +1,134 @@
+/**
+ * Collection as part of a run's life: when a Pod's main container has ended, collect
+ * `/.keruta/doc` (on success; on failure too when asked), record the files on the task
+ * (`documents`), release the collector (a failed release is a warning and keeps the files), and
+ * delete the Job when the settings ask for it. Also collection on demand. No `vscode` import.
+ */
+import path from 'node:path';
+import type { ClusterClient } from '../cluster/clusterClient';
+import { Emitter, type Event } from '../util/events';
+import { CollectError, collectArtifacts, type CollectedArtifacts } from './artifactCollector';
+import type { TrackedRun } from './runModel';
+import { type MainFinishedHandler, releaseCollector } from './runService';
+import type { ExtractLimits } from './safeExtract';
+import type { StatusWriter } from './statusWriter';
+
+export interface ArtifactSettings {
+  /** Absolute folder artifacts go under. */
+  readonly outputRoot: string;
+  /** Absolute workspace folder, to record `documents` relative to it. */
+  readonly workspaceRoot: string;
+  readonly limits: ExtractLimits;
+  readonly collectOnFailure: boolean;
+  readonly deleteJobAfterCollect: boolean;
+}
+
+export interface CollectionRecord {
+  readonly run: TrackedRun;
+  readonly pod: string;
+  readonly trigger: 'automatic' | 'on-demand';
+  readonly at: number;
+  readonly result?: CollectedArtifacts;
+  readonly error?: CollectError;
+  /** The collector could not be released (the Pod ends by itself after its window). */
+  readonly releaseWarning?: string;
+}
+
+/** Where collected files are recorded: workspace-relative paths with `/`. */
+export function documentPaths(workspaceRoot: string, result: CollectedArtifacts): string[] {
+  return result.files.map((file) => path.relative(workspaceRoot, path.join(result.folder, ...file.split('/'))).split(path.sep).join('/'));
+}
+
+export class ArtifactService {
+  private readonly collected = new Emitter<CollectionRecord>();
+  private readonly history = new Map<string, CollectionRecord[]>();
+  /** Every collection: automatic or on demand, succeeded or failed. */
+  readonly onDidCollect: Event<CollectionRecord> = this.collected.event;
+
+  constructor(
+    private readonly client: ClusterClient,
+    private readonly writer: StatusWriter,
+    /** The settings for a run's task; undefined when it has no workspace folder (nothing is collected). */
+    private readonly settingsFor: (run: TrackedRun) => Promise<ArtifactSettings | undefined>,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  records(uid: string): readonly CollectionRecord[] {
+    return this.history.get(uid) ?? [];
+  }
+
+  /** The RunService handler: collect (by exit code and settings), then release, then maybe delete the Job. */
+  handler(): MainFinishedHandler {
+    const release = releaseCollector(this.client);
+    return async (run, pod, exitCode) => {
+      const settings = await this.settingsFor(run);
+      let record: CollectionRecord | undefined;
+      if (settings && (exitCode === 0 || settings.collectOnFailure)) record = await this.collect(run, pod, settings, 'automatic');
+      let releaseWarning: string | undefined;
+      try {
+        await release(run, pod, exitCode);
+      } catch (error) {
+        releaseWarning = `${error instanceof Error ? error.message : String(error)}. The Pod ends by itself when the collection window passes.`;
+        this.log(`${run.name}: ${releaseWarning}`);
+      }
+      if (record) this.remember({ ...record, ...(releaseWarning ? { releaseWarning } : {}) });
+      if (record?.result && settings?.deleteJobAfterCollect) {
+        await this.client.deleteJob(run.namespace, run.name).catch((error: unknown) => this.log(`${run.name}: not deleted after collection: ${String(error)}`));
+      }
+    };
+  }
+
+  /** Collects now, without releasing the collector (the run may still be going). */
+  async collectNow(run: TrackedRun, pod?: string): Promise<CollectionRecord> {
+    const target = pod ?? [...run.state.podSummaries].reverse().find((summary) => summary.collectorRunning)?.name ?? run.state.podSummaries.at(-1)?.name;
+    const settings = await this.settingsFor(run);
+    if (!target || !settings) {
+      const error = !target
+        ? new CollectError('not-started', `The run ${run.name} has no Pod to collect from.`, 'Try again once the run has a Pod.')
+        : new CollectError('io', `The task of ${run.name} is not in a workspace folder: there is nowhere to put its files.`, 'Open the folder that holds the task file.');
+      const record: CollectionRecord = { run, pod: target ?? '', trigger: 'on-demand', at: Date.now(), error };
+      this.remember(record);
+      return record;
+    }
+    const record = await this.collect(run, target, settings, 'on-demand');
+    this.remember(record);
+    return record;
+  }
+
+  private async collect(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger']): Promise<CollectionRecord> {
+    const base = { run, pod, trigger, at: Date.now() };
+    try {
+      const ttl = run.job?.spec?.ttlSecondsAfterFinished;
+      const result = await collectArtifacts(this.client, {
+        namespace: run.namespace,
+        pod,
+        taskId: run.taskId || run.name,
+        jobName: run.name,
+        outputRoot: settings.outputRoot,
+        limits: settings.limits,
+        ...(ttl !== undefined ? { ttlSecondsAfterFinished: ttl } : {}),
+      });
+      this.log(`${run.name}: collected ${result.files.length} file(s), ${result.bytes} bytes into ${result.folder}${result.refused.length > 0 ? `; refused: ${result.refused.map((entry) => `${entry.name} (${entry.reason})`).join(', ')}` : ''}`);
+      if (!result.empty && run.taskId) {
+        const write = await this.writer.writeDocuments(run, documentPaths(settings.workspaceRoot, result));
+        if (!write.written) this.log(`${run.name}: documents not recorded: ${write.reason}`);
+      }
+      return { ...base, result };
+    } catch (error) {
+      const failure = error instanceof CollectError ? error : new CollectError('io', String(error), 'Try again.');
+      this.log(`${run.name}: collection failed: ${failure.message} ${failure.fix}`);
+      return { ...base, error: failure };
+    }
+  }
+
+  private remember(record: CollectionRecord): void {
+    const list = this.history.get(record.run.uid) ?? [];
+    list.push(record);
+    this.history.set(record.run.uid, list);
+    this.collected.fire(record);
+  }
+
+  dispose(): void {
+    this.collected.dispose();
+  }
+}
