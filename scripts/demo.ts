@@ -2,12 +2,21 @@
  * The README's first command (`npm run demo`): builds and packages the extension, then shows its
  * core job on the example workspace: every task file is parsed, each task is rendered into the
  * Job that "Keruta: Run Task" creates, and the real `kubectl` checks each Job against the bundled
- * cluster simulator (a client dry run with kubectl's schema validation).
+ * cluster simulator (a client dry run with kubectl's schema validation); then the sample task runs
+ * on the simulator through the extension's own run engine, end to end.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createClusterClient } from '../client/src/cluster/clusterClient';
+import { loadKubeConfig } from '../client/src/cluster/kubeConfig';
 import { parseProperties } from '../client/src/config/applicationProperties';
+import { ArtifactService } from '../client/src/runs/artifactService';
+import { FsTaskFiles } from '../client/src/runs/fsTaskFiles';
+import { RunService } from '../client/src/runs/runService';
+import { describeRunState } from '../client/src/runs/runState';
+import { RunTracker } from '../client/src/runs/runTracker';
+import { StatusWriter } from '../client/src/runs/statusWriter';
 import { resolveSettings } from '../client/src/config/settingsResolver';
 import { jobToYaml, renderJob } from '../server/src/core/jobRenderer';
 import { collectorModeFor, renderOptionsFromSettings } from '../server/src/core/renderOptions';
@@ -75,49 +84,91 @@ async function main(): Promise<void> {
   }
   if (failed > 0) throw new Error(`${failed} rendered Job(s) were rejected by kubectl`);
 
-  if (sample) await runOnSimulator(sample.yaml);
+  if (sample) await runOnSimulator(settings);
   console.log(`\nThe extension package is dist/keruta.vsix; install it with "code --install-extension dist/keruta.vsix".`);
 }
 
 /**
- * Runs the sample Job on the cluster simulator with the real kubectl: the Pod gets the seven
- * variables, leaves README.md in /.keruta/doc, and the collector keeps it reachable until released.
+ * Runs the sample task the way "Keruta: Run Task" does, with the extension's own run engine (the
+ * same modules the extension host loads): the Job is created with @kubernetes/client-node, the
+ * shared watch tracks it, the task file says IN_PROGRESS and then COMPLETED (comments kept),
+ * `/.keruta/doc` is collected from the collector sidecar into the workspace and recorded on the
+ * task. The real kubectl then shows the Job the simulator ran.
  */
-async function runOnSimulator(jobYaml: string): Promise<void> {
-  step('Run the sample Job on the cluster simulator (kubectl create, logs, exec, wait)');
+async function runOnSimulator(settings: KerutaSettings): Promise<void> {
+  step('Run the sample task on the cluster simulator with the extension\'s run engine');
   const kubectl = await requireKubectl();
   const sim = await startSimulator({ timeScale: 0.2 });
+  const demoWorkspace = join(out, 'workspace');
+  rmSync(demoWorkspace, { recursive: true, force: true });
+  cpSync(workspace, demoWorkspace, { recursive: true });
   const kubeconfig = join(out, 'sim.kubeconfig');
   await sim.writeKubeconfig(kubeconfig);
-  const run = async (args: string[], input?: string): Promise<string> => {
-    const { execFile } = await import('node:child_process');
-    return new Promise((resolve, reject) => {
-      const child = execFile(kubectl, args, { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) =>
-        error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
-      );
-      child.stdin?.end(input ?? '');
-    });
-  };
+  const k8s = await import('@kubernetes/client-node');
+  const loaded = loadKubeConfig({ configPath: kubeconfig, context: '', inCluster: false }, k8s);
+  if ('error' in loaded) throw new Error(loaded.error.message);
+  const client = createClusterClient(loaded, k8s);
+  const log = (message: string): void => console.log(`    [engine] ${message}`);
+  const taskFile = join(demoWorkspace, 'sample.keruta.yaml');
+  const tracker = new RunTracker(client, { log });
+  const writer = new StatusWriter(new FsTaskFiles(), () => taskFile, tracker, { log });
+  const artifacts = new ArtifactService(
+    client,
+    writer,
+    () =>
+      Promise.resolve({
+        outputRoot: join(demoWorkspace, settings.collector.outputFolder),
+        workspaceRoot: demoWorkspace,
+        limits: { maxBytes: settings.collector.maxBytes, maxFiles: settings.collector.maxFiles },
+        collectOnFailure: false,
+        deleteJobAfterCollect: false,
+      }),
+    log,
+  );
+  const service = new RunService(client, tracker, writer, log, artifacts.handler());
   try {
-    const created = (await run(['create', '-f', '-', '-o', 'name'], jobYaml)).trim();
-    console.log(`  kubectl create → ${created}`);
-    const job = created.replace(/^job\.batch\//, '');
-    let pod = '';
-    for (let i = 0; i < 300 && pod === ''; i++) {
-      const found = sim.store.list('pods', 'default').find((p) => p.metadata.labels?.['job-name'] === job);
-      if (found && sim.workloads.containerState('default', found.metadata.name!, 'main')?.state === 'terminated') pod = found.metadata.name!;
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    if (pod === '') throw new Error('the sample Pod did not finish');
-    console.log(`  kubectl logs ${pod} -c main:`);
-    console.log((await run(['logs', pod, '-c', 'main'])).replace(/^/gm, '    ').trimEnd());
-    console.log(`  kubectl exec ${pod} -c keruta-collector -- cat /.keruta/doc/README.md:`);
-    console.log((await run(['exec', pod, '-c', 'keruta-collector', '--', 'cat', '/.keruta/doc/README.md'])).replace(/^/gm, '    ').trimEnd());
-    await run(['exec', pod, '-c', 'keruta-collector', '--', 'sh', '-c', 'touch /.keruta/ctl/release']);
-    console.log(`  released the collector; ${(await run(['wait', '--for=condition=complete', `job/${job}`, '--timeout=60s'])).trim()}`);
+    const parsed = parseTaskFile(readFileSync(taskFile, 'utf8')).tasks.find((task) => task.task.id === '123');
+    if (!parsed) throw new Error('the sample task 123 is missing');
+    const rendered = renderJob(parsed.task, renderOptionsFromSettings(settings, { collectorMode: collectorModeFor(settings.collector.mode, await client.version()), taskFile: 'sample.keruta.yaml' }));
+    console.log(`  context ${loaded.contextName} at ${loaded.server}; task file ${relative(root, taskFile)} (status ${parsed.task.status})`);
+    const phases: string[] = [];
+    tracker.onDidChange(({ runs }) => {
+      for (const run of runs) {
+        const text = describeRunState(run.state);
+        if (phases.at(-1) !== text) {
+          phases.push(text);
+          console.log(`  run ${run.name}: ${text}`);
+        }
+      }
+    });
+    const started = await service.start({ taskId: '123', file: taskFile, namespace: rendered.namespace, job: rendered.job });
+    console.log(`  created Job ${rendered.namespace}/${started.job.metadata?.name ?? '?'}; task file says ${statusOf(taskFile)}`);
+    const uid = started.run?.uid ?? '';
+    for (let i = 0; i < 600 && !['succeeded', 'failed'].includes(tracker.run(uid)?.state.phase ?? ''); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await service.settled();
+    const record = artifacts.records(uid)[0];
+    if (record?.result) {
+      console.log(`  collected ${record.result.files.length} file(s) into ${relative(root, record.result.folder)}:`);
+      for (const file of record.result.files) console.log(`    ${file}: ${readFileSync(join(record.result.folder, file), 'utf8').trim().split('\n').join(' | ')}`);
+    } else if (record?.error) console.log(`  collection failed: ${record.error.message}`);
+    console.log(`  task file now says ${statusOf(taskFile)}:`);
+    console.log(readFileSync(taskFile, 'utf8').replace(/^/gm, '    ').trimEnd());
+    const jobs = await new Promise<string>((resolve) =>
+      execFile(kubectl, ['get', 'jobs', '-l', 'app.kubernetes.io/managed-by=keruta'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8' }, (error, stdout, stderr) => resolve(error ? stderr : stdout)),
+    );
+    console.log('  kubectl get jobs -l app.kubernetes.io/managed-by=keruta:');
+    console.log(jobs.replace(/^/gm, '    ').trimEnd());
+    if (statusOf(taskFile) !== 'COMPLETED') throw new Error('the sample task did not complete');
   } finally {
+    service.dispose();
+    tracker.dispose();
+    artifacts.dispose();
     await sim.close();
   }
+}
+
+function statusOf(file: string): string {
+  return parseTaskFile(readFileSync(file, 'utf8')).tasks.find((task) => task.task.id === '123')?.task.status ?? '?';
 }
 
 /** Settings as the extension resolves them with no user settings: package.json defaults and application.properties. */
