@@ -10,6 +10,7 @@ import { DidChangeConfigurationNotification, type LanguageClient } from 'vscode-
 import { ClusterVersionNotification, type ClusterVersionParams, SettingKeys } from '../../server/src/protocol';
 import { checkClusterAccess } from './commands/checkClusterAccess';
 import { cleanUpJobs } from './commands/cleanUpJobs';
+import { collectArtifacts } from './commands/collectArtifacts';
 import { requireSession } from './commands/clusterGate';
 import type { CommandDeps } from './commands/commandDeps';
 import { createTaskFile } from './commands/createTaskFile';
@@ -33,6 +34,7 @@ import { LogRegistry } from './runs/logFollower';
 import { findTaskInCatalog, TaskCatalog } from './tasks/taskCatalog';
 import { WorkspaceTaskFiles } from './tasks/workspaceTaskFiles';
 import { WorkspaceTasks } from './tasks/workspaceTasks';
+import { ArtifactTabs } from './views/artifactTabs';
 import { registerLogDocuments } from './views/logDocuments';
 import { RunNotifications } from './views/runNotifications';
 import { RunStatusBar } from './views/statusBar';
@@ -77,10 +79,11 @@ export class KerutaContext implements vscode.Disposable {
     this.own(this.availabilityChanged);
     const workspaceTasks = this.own(new WorkspaceTasks(this.catalog, this.log.child('tasks')));
 
-    this.tree = this.own(new TaskTreeProvider(this.catalog, this.runStore));
+    this.tree = this.own(new TaskTreeProvider(this.catalog, this.runStore, { artifacts: this.artifactStore }));
     this.own(vscode.window.createTreeView(Views.tasks, { treeDataProvider: this.tree, showCollapseAll: true }));
     this.own(new RunStatusBar(this.runStore, () => this.runsAvailability(), this.availabilityChanged.event));
     this.own(new RunNotifications(this.runStore, this.log.child('notifications')));
+    this.own(new ArtifactTabs(this.artifactStore, this.log.child('artifacts')));
     this.own(registerLogDocuments(this.logs));
     const updateNoTasks = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', ContextKeys.noTaskFiles, this.catalog.tasks().length === 0);
     this.own(this.catalog.onDidChange(() => {
@@ -103,6 +106,7 @@ export class KerutaContext implements vscode.Disposable {
       cluster: () => this.cluster(),
       requireSession: async () => requireSession(await this.cluster()),
       runs: this.runStore,
+      artifacts: this.artifactStore,
       logs: this.logs,
       reportServerVersion: (version) => this.reportServerVersion(version),
     };
@@ -115,6 +119,7 @@ export class KerutaContext implements vscode.Disposable {
     register(Commands.runTask, (first, second) => runTask(deps, first, second));
     register(Commands.stopRun, (first) => stopRun(deps, first));
     register(Commands.showLogs, (first) => showRunLogs(deps, first));
+    register(Commands.collectArtifacts, (first) => collectArtifacts(deps, first));
     register(Commands.runJobYaml, () => runJobYaml(deps));
     register(Commands.checkClusterAccess, () => checkClusterAccess(deps));
     register(Commands.cleanUpJobs, () => cleanUpJobs(deps));

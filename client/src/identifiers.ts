@@ -6,6 +6,7 @@ export const Commands = {
   runTask: 'keruta.runTask',
   stopRun: 'keruta.stopRun',
   showLogs: 'keruta.showLogs',
+  collectArtifacts: 'keruta.collectArtifacts',
   runJobYaml: 'keruta.runJobYaml',
   checkClusterAccess: 'keruta.checkClusterAccess',
   cleanUpJobs: 'keruta.cleanUpJobs',

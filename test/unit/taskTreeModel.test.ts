@@ -1,8 +1,9 @@
 /**
- * The Tasks view's model (client/src/views/tree/taskTreeModel.ts): what each task, run, Pod and
- * message node shows, from a real catalog and a small fake run store.
+ * The Tasks view's model (client/src/views/tree/taskTreeModel.ts): what each task, run, Pod,
+ * collected-file and message node shows, from a real catalog and small fake run and artifact stores.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { TaskStatus } from '../../server/src/core/taskModel';
 import { isActive, newestFirst, type RunChange, type RunFinished, type RunStore, type TrackedRun, type WatchHealth } from '../../client/src/runs/runModel';
@@ -10,6 +11,8 @@ import type { PodSummary, RunState } from '../../client/src/runs/runState';
 import { TaskCatalog } from '../../client/src/tasks/taskCatalog';
 import { Emitter } from '../../client/src/util/events';
 import {
+  type ArtifactRecords,
+  type ArtifactTreeNode,
   buildTaskTree,
   type ClusterAvailability,
   escapeMarkdown,
@@ -93,8 +96,15 @@ function catalogOf(files: Record<string, Record<string, string | number>[]>): Ta
   return catalog;
 }
 
-function build(catalog: TaskCatalog, runs: RunStore = new FakeRunStore(), availability: ClusterAvailability = { kind: 'ready' }): TaskTree {
-  return buildTaskTree({ catalog, runs, availability, now: NOW });
+function build(catalog: TaskCatalog, runs: RunStore = new FakeRunStore(), availability: ClusterAvailability = { kind: 'ready' }, artifacts?: ArtifactRecords): TaskTree {
+  return buildTaskTree({ catalog, runs, availability, now: NOW, ...(artifacts ? { artifacts } : {}) });
+}
+
+type Collection = ReturnType<ArtifactRecords['records']>[number];
+
+/** Collections by run uid, oldest first, as the artifact service keeps them. */
+function artifactsOf(byUid: Record<string, Collection[]>): ArtifactRecords {
+  return { records: (uid) => byUid[uid] ?? [] };
 }
 
 const tasksOf = (tree: TaskTree): TaskTreeNode[] => tree.roots.filter((node): node is TaskTreeNode => node.kind === 'task');
@@ -307,6 +317,83 @@ describe('tasks view model: runs', () => {
     assert.equal(tree.parent(task.id), undefined);
     assert.equal(tree.node('pod:u/p')?.kind, 'pod');
     assert.equal(tree.node('nothing'), undefined);
+  });
+});
+
+describe('tasks view model: collected files', () => {
+  const FOLDER = path.join(path.sep, 'ws', '.keruta', 'artifacts', 'x', 'keruta-x-1');
+  const pods: PodSummary[] = [{ name: 'p', phase: 'Succeeded', ready: '0/2', restarts: 0, mainExitCode: 0 }];
+
+  function runWith(artifacts: ArtifactRecords | undefined, spec: RunSpec = {}): RunTreeNode {
+    const r = run({ uid: 'u', state: { phase: 'succeeded', podSummaries: pods }, ...spec });
+    const tree = build(catalogOf({ [A]: [{ id: 'x', title: 'X' }] }), new FakeRunStore().add(r), { kind: 'ready' }, artifacts);
+    return only(only(tasksOf(tree)).children);
+  }
+  const artifactsUnder = (node: RunTreeNode): ArtifactTreeNode[] => node.children.filter((child): child is ArtifactTreeNode => child.kind === 'artifact');
+
+  test('one node per file after the Pods, sorted as the Explorer does, opening the file by its absolute path', () => {
+    const node = runWith(artifactsOf({ u: [{ result: { folder: FOLDER, files: ['notes/b.txt', 'README.md', 'a 10.md', 'a 9.md'] } }] }));
+    assert.deepEqual(node.children.map((child) => [child.kind, child.label]), [
+      ['pod', 'p'],
+      ['artifact', 'a 9.md'],
+      ['artifact', 'a 10.md'],
+      ['artifact', 'notes/b.txt'],
+      ['artifact', 'README.md'],
+    ]);
+    const file = artifactsUnder(node).find((child) => child.label === 'notes/b.txt')!;
+    assert.equal(file.id, 'artifact:u/notes/b.txt');
+    assert.deepEqual([file.icon.id, file.contextValue, file.command.command], ['file', 'keruta.artifact', 'vscode.open']);
+    assert.deepEqual(file.args, { runUid: 'u', path: path.join(FOLDER, 'notes', 'b.txt'), folder: false });
+  });
+
+  test('the latest collection with files counts: failures and a later empty collection do not hide it', () => {
+    const node = runWith(
+      artifactsOf({
+        u: [
+          { result: { folder: `${FOLDER}-old`, files: ['old.md'] } },
+          { result: { folder: FOLDER, files: ['new.md'] } },
+          {},
+          { result: { folder: `${FOLDER}-2`, files: [] } },
+        ],
+      }),
+    );
+    assert.deepEqual(artifactsUnder(node).map((child) => child.args.path), [path.join(FOLDER, 'new.md')]);
+  });
+
+  test('no files: no nodes, and a run without Pods or files does not expand', () => {
+    assert.deepEqual(artifactsUnder(runWith(undefined)), []);
+    assert.deepEqual(artifactsUnder(runWith(artifactsOf({ u: [{}, { result: { folder: FOLDER, files: [] } }] }))), []);
+    assert.deepEqual(runWith(artifactsOf({}), { state: { phase: 'succeeded' } }).children, []);
+  });
+
+  test('a collection of a finished run without Pods still shows its files', () => {
+    const node = runWith(artifactsOf({ u: [{ result: { folder: FOLDER, files: ['a.md'] } }] }), { state: { phase: 'succeeded' } });
+    assert.deepEqual(node.children.map((child) => child.kind), ['artifact']);
+  });
+
+  test('more than 50 files: one folder node that reveals the folder', () => {
+    const files = Array.from({ length: 51 }, (_, n) => `f${n}.txt`);
+    const node = runWith(artifactsOf({ u: [{ result: { folder: FOLDER, files } }] }));
+    const folder = only(artifactsUnder(node));
+    assert.deepEqual(
+      [folder.id, folder.label, folder.description, folder.icon.id, folder.contextValue, folder.command.command],
+      ['artifacts:u', '51 collected files', 'keruta-x-1', 'folder', 'keruta.artifacts', 'revealInExplorer'],
+    );
+    assert.deepEqual(folder.args, { runUid: 'u', path: FOLDER, folder: true });
+    const fifty = runWith(artifactsOf({ u: [{ result: { folder: FOLDER, files: files.slice(0, 50) } }] }));
+    assert.equal(artifactsUnder(fifty).length, 50);
+  });
+
+  test('parents and lookups reach the file nodes', () => {
+    const r = run({ uid: 'u', state: { phase: 'succeeded' } });
+    const tree = build(catalogOf({ [A]: [{ id: 'x', title: 'X' }] }), new FakeRunStore().add(r), { kind: 'ready' }, artifactsOf({ u: [{ result: { folder: FOLDER, files: ['a.md'] } }] }));
+    assert.equal(tree.node('artifact:u/a.md')?.kind, 'artifact');
+    assert.equal(tree.parent('artifact:u/a.md')?.id, 'run:u');
+  });
+
+  test('the tooltip shows the path literally', () => {
+    const node = only(artifactsUnder(runWith(artifactsOf({ u: [{ result: { folder: FOLDER, files: ['[x](command:y).md'] } }] }))));
+    assert.ok(!(node.tooltip ?? '').includes('[x](command'));
   });
 });
 

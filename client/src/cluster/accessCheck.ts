@@ -2,6 +2,7 @@
  * "Keruta: Check Cluster Access" without the UI: the server version and a SelfSubjectAccessReview
  * for every permission Keruta needs, with the Role rules to add for the denied ones. No `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import { type ClusterError, explainClusterError, formatRbacRule } from './errors';
 import type { K8s, KubeConfig } from './kubeConfig';
 
@@ -10,7 +11,7 @@ export interface Permission {
   readonly group: string;
   readonly resource: string;
   readonly subresource?: string;
-  /** What Keruta needs it for (plain English). */
+  /** What Keruta needs it for (translated when shown). */
   readonly purpose: string;
 }
 
@@ -134,6 +135,23 @@ export async function checkAccess(kc: KubeConfig, namespace: string, k8s: K8s): 
   return { server, ...(context ? { context } : {}), namespace, version, results, missingRules: missingRulesYaml(denied, namespace) };
 }
 
+/** The purposes, translated (the English text is the key, as in REQUIRED_PERMISSIONS). */
+function purposeText(purpose: string): string {
+  const translated: Record<string, string> = {
+    'run a task': l10n.t('run a task'),
+    'show a run': l10n.t('show a run'),
+    'track runs': l10n.t('track runs'),
+    'track runs live': l10n.t('track runs live'),
+    'stop a run and clean up finished Jobs': l10n.t('stop a run and clean up finished Jobs'),
+    'show the Pods of a run': l10n.t('show the Pods of a run'),
+    'track the Pods of runs': l10n.t('track the Pods of runs'),
+    'track the Pods of runs live': l10n.t('track the Pods of runs live'),
+    'show logs': l10n.t('show logs'),
+    'collect /.keruta/doc': l10n.t('collect /.keruta/doc'),
+  };
+  return translated[purpose] ?? purpose;
+}
+
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -142,27 +160,30 @@ function escapeCell(text: string): string {
 export function renderAccessReport(report: AccessReport): string {
   const denied = report.results.filter((result) => !result.allowed);
   const lines = [
-    '# Keruta cluster access',
+    l10n.t('# Keruta cluster access'),
     '',
-    ...(report.context ? [`- **Context:** \`${report.context}\``] : []),
-    `- **Server:** ${report.server}`,
-    `- **Namespace:** \`${report.namespace}\``,
-    `- **Kubernetes version:** ${report.version.gitVersion} (${report.version.major}.${report.version.minor})`,
+    ...(report.context ? [l10n.t('- **Context:** `{0}`', report.context)] : []),
+    l10n.t('- **Server:** {0}', report.server),
+    l10n.t('- **Namespace:** `{0}`', report.namespace),
+    l10n.t('- **Kubernetes version:** {0} ({1}.{2})', report.version.gitVersion, report.version.major, report.version.minor),
     '',
-    denied.length === 0 ? `All ${report.results.length} permissions Keruta needs are granted.` : `${denied.length} of ${report.results.length} permissions Keruta needs are denied.`,
+    denied.length === 0
+      ? l10n.t('All {0} permissions Keruta needs are granted.', report.results.length)
+      : l10n.t('{0} of {1} permissions Keruta needs are denied.', denied.length, report.results.length),
     '',
-    '| Permission | Needed to | Allowed | Reason |',
+    l10n.t('| Permission | Needed to | Allowed | Reason |'),
     '|---|---|---|---|',
     ...report.results.map(
-      (result) => `| \`${permissionLabel(result.permission)}\` | ${escapeCell(result.permission.purpose)} | ${result.allowed ? '✅ yes' : '❌ no'} | ${escapeCell(result.reason ?? '')} |`,
+      (result) =>
+        `| \`${permissionLabel(result.permission)}\` | ${escapeCell(purposeText(result.permission.purpose))} | ${result.allowed ? l10n.t('✅ yes') : l10n.t('❌ no')} | ${escapeCell(result.reason ?? '')} |`,
     ),
   ];
   if (report.missingRules !== '') {
     lines.push(
       '',
-      '## What to add',
+      l10n.t('## What to add'),
       '',
-      `Ask a cluster administrator to grant these rules in namespace \`${report.namespace}\` (a Role, bound with a RoleBinding to your user or service account):`,
+      l10n.t('Ask a cluster administrator to grant these rules in namespace `{0}` (a Role, bound with a RoleBinding to your user or service account):', report.namespace),
       '',
       '```yaml',
       report.missingRules,

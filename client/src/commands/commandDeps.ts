@@ -2,7 +2,7 @@
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { SettingsService } from '../config/settings';
 import type { Logger } from '../log';
-import type { ClusterSession, SessionState } from '../runs/clusterSession';
+import type { ArtifactStore, ClusterSession, SessionState } from '../runs/clusterSession';
 import type { LogRegistry } from '../runs/logFollower';
 import type { RunStore } from '../runs/runModel';
 import type { TaskCatalog } from '../tasks/taskCatalog';
@@ -17,6 +17,8 @@ export interface CommandDeps {
   /** Opens a session or explains to the user why there is none. */
   readonly requireSession: () => Promise<ClusterSession | undefined>;
   readonly runs: RunStore;
+  /** Collections of the current session (the files of runs collected when they ended). */
+  readonly artifacts: ArtifactStore;
   readonly logs: LogRegistry;
   /** Tells the language server which Kubernetes version the cluster runs (env-name rule). */
   readonly reportServerVersion: (version: { major: string; minor: string; gitVersion: string }) => Promise<void>;

@@ -1,8 +1,10 @@
 /**
  * What the Tasks view shows, as plain nodes: tasks (highest priority first), their runs (newest
- * first), and each run's Pods and trouble. Pure: built from the catalog, the run store and the
- * cluster's availability; the provider and node classes only turn it into TreeItems.
+ * first), and each run's Pods, trouble and collected files. Pure: built from the catalog, the run
+ * store, the collections and the cluster's availability; the provider and node classes only turn
+ * it into TreeItems.
  */
+import path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { TaskStatus } from '../../../../server/src/core/taskModel';
 import { isActive, type RunStore, type TrackedRun, type WatchHealth } from '../../runs/runModel';
@@ -22,6 +24,10 @@ export const TreeCommands = {
   openKubernetesSettings: 'keruta.openKubernetesSettings',
   checkClusterAccess: 'keruta.checkClusterAccess',
   manageWorkspaceTrust: 'workbench.trust.manage',
+  /** Built-in: opens a file (the node class passes its Uri). */
+  openFile: 'vscode.open',
+  /** Built-in: shows a folder in the Explorer (the node class passes its Uri). */
+  revealInExplorer: 'revealInExplorer',
 } as const;
 
 /** `viewItem` values; package.json's `view/item/context` menus match on these. */
@@ -34,6 +40,8 @@ export const ContextValues = {
   runSucceeded: 'keruta.run.succeeded',
   runGone: 'keruta.run.gone',
   pod: 'keruta.pod',
+  artifact: 'keruta.artifact',
+  artifacts: 'keruta.artifacts',
   message: 'keruta.message',
 } as const;
 
@@ -74,7 +82,7 @@ export interface RunTreeNode extends NodeCommon {
   readonly args: { readonly uid: string; readonly namespace: string; readonly name: string };
   readonly taskId: string;
   readonly active: boolean;
-  readonly children: readonly (MessageTreeNode | PodTreeNode)[];
+  readonly children: readonly (MessageTreeNode | PodTreeNode | ArtifactTreeNode)[];
 }
 
 export interface PodTreeNode extends NodeCommon {
@@ -82,16 +90,31 @@ export interface PodTreeNode extends NodeCommon {
   readonly args: { readonly runUid: string; readonly namespace: string; readonly name: string };
 }
 
+/** A collected file, or the folder of a collection too large to list file by file. */
+export interface ArtifactTreeNode extends NodeCommon {
+  readonly kind: 'artifact';
+  /** `path` is absolute (a file, or the folder when `folder`); the node class makes it a Uri. */
+  readonly args: { readonly runUid: string; readonly path: string; readonly folder: boolean };
+  readonly command: TreeCommand;
+}
+
 export interface MessageTreeNode extends NodeCommon {
   readonly kind: 'message';
   readonly command?: TreeCommand;
 }
 
-export type TreeNode = TaskTreeNode | RunTreeNode | PodTreeNode | MessageTreeNode;
+export type TreeNode = TaskTreeNode | RunTreeNode | PodTreeNode | ArtifactTreeNode | MessageTreeNode;
+
+/** The collections of a run, oldest first (an `ArtifactStore`). */
+export interface ArtifactRecords {
+  records(uid: string): readonly { readonly result?: { readonly folder: string; readonly files: readonly string[] } }[];
+}
 
 export interface TaskTreeInput {
   readonly catalog: TaskCatalog;
   readonly runs: RunStore;
+  /** Collected files show under their run; without it, none do. */
+  readonly artifacts?: ArtifactRecords;
   readonly availability: ClusterAvailability;
   /** Clock for the durations of runs that have not finished (ms). */
   readonly now: number;
@@ -220,7 +243,7 @@ function taskNode(input: TaskTreeInput, task: CatalogTask, id: string, sharedLab
     args: { fileUri: task.fileUri, taskId: t.id },
     runnable: complete,
     hasActiveRun: active !== undefined,
-    children: runs.map((run) => runNode(run, input.now)),
+    children: runs.map((run) => runNode(run, input)),
   };
 }
 
@@ -271,8 +294,8 @@ function runDuration(run: TrackedRun, now: number): number | undefined {
   return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : undefined;
 }
 
-function runNode(run: TrackedRun, now: number): RunTreeNode {
-  const duration = runDuration(run, now);
+function runNode(run: TrackedRun, input: TaskTreeInput): RunTreeNode {
+  const duration = runDuration(run, input.now);
   let description = describeRunState(run.state);
   if (duration !== undefined) description += ` · ${formatDuration(duration)}`;
   if (run.gone) description += ` ${l10n.t('(gone)')}`;
@@ -288,7 +311,7 @@ function runNode(run: TrackedRun, now: number): RunTreeNode {
     args: { uid: run.uid, namespace: run.namespace, name: run.name },
     taskId: run.taskId,
     active: isActive(run),
-    children: [...(detail ? [detail] : []), ...run.state.podSummaries.map((pod) => podNode(run, pod))],
+    children: [...(detail ? [detail] : []), ...run.state.podSummaries.map((pod) => podNode(run, pod)), ...artifactNodes(run, input.artifacts)],
   };
 }
 
@@ -360,6 +383,49 @@ function podNode(run: TrackedRun, pod: PodSummary): PodTreeNode {
     contextValue: ContextValues.pod,
     args: { runUid: run.uid, namespace: run.namespace, name: pod.name },
   };
+}
+
+// --- collected files -----------------------------------------------------------------------
+
+/** More collected files than this show as one folder node. */
+export const MAX_ARTIFACT_NODES = 50;
+
+function artifactNodes(run: TrackedRun, artifacts: ArtifactRecords | undefined): ArtifactTreeNode[] {
+  // The latest collection that brought files: an empty one later does not hide them (they stay on disk).
+  const result = [...(artifacts?.records(run.uid) ?? [])].reverse().find((record) => record.result && record.result.files.length > 0)?.result;
+  if (!result) return [];
+  const { folder, files } = result;
+  if (files.length > MAX_ARTIFACT_NODES) {
+    const label = l10n.t('{0} collected files', files.length);
+    return [
+      {
+        kind: 'artifact',
+        id: `artifacts:${run.uid}`,
+        label,
+        description: path.basename(folder),
+        tooltip: `**${escapeMarkdown(label)}**\n\n${escapeMarkdown(folder)}`,
+        icon: { id: 'folder' },
+        contextValue: ContextValues.artifacts,
+        args: { runUid: run.uid, path: folder, folder: true },
+        command: { command: TreeCommands.revealInExplorer },
+      },
+    ];
+  }
+  return [...files]
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((file) => {
+      const absolute = path.join(folder, ...file.split('/'));
+      return {
+        kind: 'artifact',
+        id: `artifact:${run.uid}/${file}`,
+        label: file,
+        tooltip: escapeMarkdown(absolute),
+        icon: { id: 'file' },
+        contextValue: ContextValues.artifact,
+        args: { runUid: run.uid, path: absolute, folder: false },
+        command: { command: TreeCommands.openFile },
+      };
+    });
 }
 
 // --- text ------------------------------------------------------------------------------------

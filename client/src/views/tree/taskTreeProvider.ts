@@ -1,11 +1,13 @@
 /**
- * The Tasks view's data provider: rebuilds the model when the catalog, the runs or the cluster's
- * availability change (bursts coalesced), and every second while a run is active so that its
+ * The Tasks view's data provider: rebuilds the model when the catalog, the runs, the collections
+ * or the cluster's availability change (bursts coalesced), and every second while a run is active so that its
  * duration counts up.
  */
 import * as vscode from 'vscode';
+import type { ArtifactStore } from '../../runs/clusterSession';
 import type { RunStore } from '../../runs/runModel';
 import type { TaskCatalog } from '../../tasks/taskCatalog';
+import { ArtifactNode } from './artifactNode';
 import { MessageNode } from './messageNode';
 import { PodNode } from './podNode';
 import { RunNode } from './runNode';
@@ -20,6 +22,14 @@ function sameAvailability(a: ClusterAvailability, b: ClusterAvailability): boole
   return a.kind === b.kind && (a.kind !== 'error' || (b.kind === 'error' && a.message === b.message));
 }
 
+export interface TaskTreeOptions {
+  /** Collected files show under their runs; without a store, none do. */
+  readonly artifacts?: ArtifactStore;
+  readonly availability?: ClusterAvailability;
+  /** Clock for durations (ms). */
+  readonly now?: () => number;
+}
+
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData: vscode.Event<void> = this.changed.event;
@@ -27,19 +37,25 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private tree: TaskTree | undefined;
   private pending: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  private readonly artifacts: ArtifactStore | undefined;
+  private availability: ClusterAvailability;
+  private readonly now: () => number;
 
   constructor(
     private readonly catalog: TaskCatalog,
     private readonly runs: RunStore,
-    private availability: ClusterAvailability = { kind: 'ready' },
-    private readonly now: () => number = Date.now,
+    options: TaskTreeOptions = {},
   ) {
+    this.artifacts = options.artifacts;
+    this.availability = options.availability ?? { kind: 'ready' };
+    this.now = options.now ?? Date.now;
     this.disposables.push(
       this.changed,
       catalog.onDidChange(() => this.refresh()),
       runs.onDidChange(() => this.refresh()),
       runs.onDidChangeHealth(() => this.refresh()),
     );
+    if (this.artifacts) this.disposables.push(this.artifacts.onDidCollect(() => this.refresh()));
   }
 
   setAvailability(availability: ClusterAvailability): void {
@@ -68,6 +84,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         return new RunNode(node);
       case 'pod':
         return new PodNode(node);
+      case 'artifact':
+        return new ArtifactNode(node);
       case 'message':
         return new MessageNode(node);
     }
@@ -98,7 +116,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   private current(): TaskTree {
     if (!this.tree) {
-      this.tree = buildTaskTree({ catalog: this.catalog, runs: this.runs, availability: this.availability, now: this.now() });
+      this.tree = buildTaskTree({ catalog: this.catalog, runs: this.runs, artifacts: this.artifacts, availability: this.availability, now: this.now() });
       this.updateTicker(this.tree.hasActiveRun);
     }
     return this.tree;
