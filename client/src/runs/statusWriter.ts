@@ -39,9 +39,24 @@ export interface StatusWriterOptions {
 
 const ATTEMPTS = 3;
 
+/** One requested change of one task, waiting for its file's next batch. */
+interface PendingWrite {
+  readonly taskId: string;
+  readonly update: (now: string) => TaskUpdate;
+  /** Why not to write, given the task's current status; undefined to write. */
+  readonly refuse: (current: TaskStatus) => string | undefined;
+  readonly what: string;
+  readonly resolve: (result: WriteResult) => void;
+}
+
+/**
+ * Writes are batched per file: while one batch is being written, the next requests wait and then
+ * go together (one read, one edit, one write), so a burst of runs finishing in one file costs one
+ * write, not one each, and none is lost.
+ */
 export class StatusWriter {
-  /** One write at a time per file, in order, so two runs finishing together both land. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly pending = new Map<string, PendingWrite[]>();
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly files: TaskFileAccess,
@@ -56,75 +71,118 @@ export class StatusWriter {
 
   /** Run Task started a run: the task becomes IN_PROGRESS, whatever it said before. */
   writeStarted(file: string, taskId: string): Promise<WriteResult> {
-    return this.serialize(file, () => this.write(file, taskId, 'IN_PROGRESS', () => undefined));
+    return this.enqueue(file, { taskId, what: 'status IN_PROGRESS', update: (now) => ({ status: 'IN_PROGRESS', updatedAt: now }), refuse: () => undefined });
   }
 
   /** A run ended: written only when it is the task's newest run and the task is still IN_PROGRESS. */
   writeOutcome(run: TrackedRun, status: 'COMPLETED' | 'FAILED' | 'CANCELLED'): Promise<WriteResult> {
     const file = this.locate(run.taskId, run.taskFile);
     if (!file) return Promise.resolve({ written: false, reason: `no task file in the workspace has the task ${run.taskId}` });
-    return this.serialize(file, () =>
-      this.write(file, run.taskId, status, (current) => {
+    return this.enqueue(file, {
+      taskId: run.taskId,
+      what: `status ${status}`,
+      update: (now) => ({ status, updatedAt: now }),
+      refuse: (current) => {
         const newest = this.store.runsOfTask(run.taskId)[0];
         if (newest && newest.uid !== run.uid) return `a newer run (${newest.name}) of the task exists`;
         if (current !== 'IN_PROGRESS') return `the task's status is ${current}, not IN_PROGRESS`;
         return undefined;
-      }),
-    );
+      },
+    });
   }
 
   /** Records collected files on the run's task (`documents`, workspace-relative), replacing the list. */
   writeDocuments(run: TrackedRun, documents: readonly string[]): Promise<WriteResult> {
     const file = this.locate(run.taskId, run.taskFile);
     if (!file) return Promise.resolve({ written: false, reason: `no task file in the workspace has the task ${run.taskId}` });
-    return this.serialize(file, () => this.writeUpdate(file, run.taskId, { documents }, 'documents'));
+    return this.enqueue(file, { taskId: run.taskId, what: 'documents', update: () => ({ documents }), refuse: () => undefined });
   }
 
-  private serialize<T>(file: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(file) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(file, settled);
-    void settled.then(() => {
-      if (this.queues.get(file) === settled) this.queues.delete(file);
+  private enqueue(file: string, write: Omit<PendingWrite, 'resolve'>): Promise<WriteResult> {
+    return new Promise((resolve) => {
+      const list = this.pending.get(file) ?? [];
+      list.push({ ...write, resolve });
+      this.pending.set(file, list);
+      void this.drain(file);
     });
-    return next;
   }
 
-  private async write(file: string, taskId: string, status: TaskStatus, refuse: (current: TaskStatus) => string | undefined): Promise<WriteResult> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const text = await this.files.read(file);
-      if (text === undefined) return this.skipped(`${file} no longer exists`);
-      const task = parseTaskFile(text).tasks.find((candidate) => candidate.task.id === taskId);
-      if (!task) return this.skipped(`${file} has no task ${taskId} any more`);
-      const refusal = refuse(task.task.status);
-      if (refusal) return this.skipped(`${status} for ${taskId} not written: ${refusal}`);
-      const { edits, found, problem } = taskUpdateEdits(text, taskId, { status, updatedAt: this.now() });
-      if (!found) return this.skipped(`${file} has no task ${taskId} any more`);
-      if (await this.files.applyEdits(file, text, edits)) {
-        this.options.log?.(`${taskId}: status ${status} written to ${file}${problem ? ` (${problem})` : ''}`);
-        return { written: true, file, status, ...(problem ? { problem } : {}) };
+  private async drain(file: string): Promise<void> {
+    if (this.busy.has(file)) return;
+    this.busy.add(file);
+    try {
+      for (let batch = this.take(file); batch.length > 0; batch = this.take(file)) {
+        try {
+          await this.writeBatch(file, batch);
+        } catch (error) {
+          const reason = `writing ${file} failed: ${error instanceof Error ? error.message : String(error)}`;
+          for (const write of batch) write.resolve(this.skipped(reason));
+        }
       }
+    } finally {
+      this.busy.delete(file);
     }
-    return this.skipped(`${file} kept changing; ${status} for ${taskId} was not written`);
   }
 
-  private async writeUpdate(file: string, taskId: string, update: TaskUpdate, what: string): Promise<WriteResult> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const text = await this.files.read(file);
-      if (text === undefined) return this.skipped(`${file} no longer exists`);
-      const { edits, found, problem } = taskUpdateEdits(text, taskId, update);
-      if (!found) return this.skipped(`${file} has no task ${taskId} any more`);
-      const status = parseTaskFile(text).tasks.find((candidate) => candidate.task.id === taskId)?.task.status ?? 'PENDING';
-      if (await this.files.applyEdits(file, text, edits)) {
-        this.options.log?.(`${taskId}: ${what} written to ${file}${problem ? ` (${problem})` : ''}`);
-        return { written: true, file, status, ...(problem ? { problem } : {}) };
+  /** The waiting writes, at most one per task (a second write of a task waits for the next batch). */
+  private take(file: string): PendingWrite[] {
+    const waiting = this.pending.get(file) ?? [];
+    const batch: PendingWrite[] = [];
+    const later: PendingWrite[] = [];
+    const tasks = new Set<string>();
+    for (const write of waiting) {
+      if (tasks.has(write.taskId)) later.push(write);
+      else {
+        tasks.add(write.taskId);
+        batch.push(write);
       }
     }
-    return this.skipped(`${file} kept changing; ${what} for ${taskId} was not written`);
+    if (later.length > 0) this.pending.set(file, later);
+    else this.pending.delete(file);
+    return batch;
+  }
+
+  private async writeBatch(file: string, batch: readonly PendingWrite[]): Promise<void> {
+    let open = [...batch];
+    for (let attempt = 0; attempt < ATTEMPTS && open.length > 0; attempt++) {
+      const text = await this.files.read(file);
+      if (text === undefined) {
+        for (const write of open) write.resolve(this.skipped(`${file} no longer exists`));
+        return;
+      }
+      const statuses = new Map(parseTaskFile(text).tasks.map((task) => [task.task.id, task.task.status] as const));
+      const now = this.now();
+      const edits: TaskTextEdit[] = [];
+      const done: { write: PendingWrite; result: WriteResult }[] = [];
+      for (const write of open) {
+        const current = statuses.get(write.taskId);
+        if (current === undefined) {
+          write.resolve(this.skipped(`${file} has no task ${write.taskId} any more`));
+          continue;
+        }
+        const refusal = write.refuse(current);
+        if (refusal) {
+          write.resolve(this.skipped(`${write.what} for ${write.taskId} not written: ${refusal}`));
+          continue;
+        }
+        const update = write.update(now);
+        // Edits of different tasks never overlap (each stays inside its own YAML document).
+        const result = taskUpdateEdits(text, write.taskId, update);
+        edits.push(...result.edits);
+        done.push({ write, result: { written: true, file, status: update.status ?? current, ...(result.problem ? { problem: result.problem } : {}) } });
+      }
+      if (done.length === 0) return;
+      if (await this.files.applyEdits(file, text, edits)) {
+        for (const { write, result } of done) {
+          this.options.log?.(`${write.taskId}: ${write.what} written to ${file}${result.written && result.problem ? ` (${result.problem})` : ''}`);
+          write.resolve(result);
+        }
+        return;
+      }
+      // The file changed meanwhile (the user typed): compute everything again on the new text.
+      open = done.map(({ write }) => write);
+    }
+    for (const write of open) write.resolve(this.skipped(`${file} kept changing; ${write.what} for ${write.taskId} was not written`));
   }
 
   private skipped(reason: string): WriteResult {
