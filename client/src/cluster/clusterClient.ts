@@ -234,13 +234,19 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
       let socket: { pause(): void; resume(): void; terminate(): void } | undefined;
       const target = output.stdout;
       // client-node writes stdout without looking at backpressure: pause the WebSocket instead.
+      // Frames already received keep arriving while paused: wait for one 'drain', not one per frame.
+      let waitingForDrain = false;
       const stdout = target
         ? new Writable({
             write(chunk: Buffer, _encoding, callback) {
-              if (!target.write(chunk) && socket) {
+              if (!target.write(chunk) && socket && !waitingForDrain) {
                 const paused = socket;
+                waitingForDrain = true;
                 paused.pause();
-                target.once('drain', () => paused.resume());
+                target.once('drain', () => {
+                  waitingForDrain = false;
+                  paused.resume();
+                });
               }
               callback();
             },
@@ -273,9 +279,11 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
             .catch(reject);
         });
       } catch (error) {
+        // client-node rejects with the WebSocket's ErrorEvent (not an Error): look at the error it carries.
+        const carried = error !== null && typeof error === 'object' && !(error instanceof Error) && (error as { error?: unknown }).error instanceof Error ? (error as { error: Error }).error : error;
         // The WebSocket upgrade's refusal only says "Unexpected server response: 403".
-        const refused = /Unexpected server response: (\d{3})/.exec(error instanceof Error ? error.message : String(error));
-        throw new ClusterRequestError(explainClusterError(refused ? new HttpStatusError(Number(refused[1]), undefined) : error, action));
+        const refused = /Unexpected server response: (\d{3})/.exec(carried instanceof Error ? carried.message : String(carried));
+        throw new ClusterRequestError(explainClusterError(refused ? new HttpStatusError(Number(refused[1]), undefined) : carried, action));
       }
     },
 

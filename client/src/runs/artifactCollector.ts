@@ -106,6 +106,36 @@ export function checkPodReady(pod: Pod | undefined, request: Pick<CollectRequest
   }
 }
 
+/**
+ * After a stream that broke off: when the Pod went away, is being deleted, or its collector ended
+ * meanwhile, throws the CollectError that says so (rather than tar's or the stream's words).
+ */
+async function explainLostPod(client: ClusterClient, request: CollectRequest): Promise<void> {
+  let pod: Pod | undefined;
+  try {
+    pod = await client.getPod(request.namespace, request.pod);
+  } catch {
+    return; // the cluster cannot say; the caller reports the stream's own message
+  }
+  const nothingKept = 'Nothing was kept.';
+  if (!pod) {
+    throw new CollectError(
+      'pod-gone',
+      `The Pod ${request.pod} went away during the collection (deleted, evicted, or its Job removed${describeTtl(request.ttlSecondsAfterFinished)}); its files went with it. ${nothingKept}`,
+      'Keep the Pod until the collection has ended; if the Job is deleted automatically, give the task a longer job.ttlSecondsAfterFinished (setting keruta.job.ttlSecondsAfterFinished).',
+    );
+  }
+  const deleting = pod.metadata?.deletionTimestamp;
+  if (deleting) {
+    throw new CollectError(
+      'pod-gone',
+      `The Pod ${request.pod} was deleted during the collection (its deletion started at ${String(deleting)}); its files go with it. ${nothingKept}`,
+      'Keep the Pod until the collection has ended (do not delete or drain it meanwhile).',
+    );
+  }
+  checkPodReady(pod, request);
+}
+
 /** Collects `/.keruta/doc` of the Pod. Rejects only with CollectError. */
 export async function collectArtifacts(client: ClusterClient, request: CollectRequest): Promise<CollectedArtifacts> {
   const action = { verb: 'create', resource: 'pods', subresource: 'exec', group: '', namespace: request.namespace, name: request.pod };
@@ -153,8 +183,7 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
       extraction.abort(new Error('tar failed'));
       await extraction.done.catch(() => undefined);
       if (/No such file or directory/i.test(errorText) && errorText.includes(DOC_DIR)) return await finish(root, staging, request, { files: [], bytes: 0, refused: [] });
-      const gone = await client.getPod(request.namespace, request.pod).catch(() => undefined);
-      if (!gone) checkPodReady(undefined, request);
+      await explainLostPod(client, request);
       throw new CollectError(
         'tar-failed',
         `tar in the collector of ${request.pod} failed${result.exitCode !== undefined ? ` (exit code ${result.exitCode})` : ''}: ${errorText || result.message || 'no message'}`,
@@ -175,12 +204,32 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
   }
 }
 
+/** Placing collections one at a time: two finishing at once would both pick the same free name. */
+let placing: Promise<unknown> = Promise.resolve();
+
 async function finish(root: string, staging: string, request: CollectRequest, extracted: { files: readonly string[]; bytes: number; refused: readonly RefusedEntry[] }): Promise<CollectedArtifacts> {
+  const placed = placing.then(() => place(root, staging, request));
+  placing = placed.catch(() => undefined);
+  const folder = await placed;
+  return { folder, files: extracted.files, bytes: extracted.bytes, refused: extracted.refused, empty: extracted.files.length === 0 };
+}
+
+/** Moves the staging folder to the first free `<job>`, `<job>-2`, `<job>-3`… name; returns it. */
+async function place(root: string, staging: string, request: CollectRequest): Promise<string> {
   const parent = path.join(root, safeSegment(request.taskId));
   await mkdir(parent, { recursive: true });
   const base = safeSegment(request.jobName);
-  let folder = path.join(parent, base);
-  for (let n = 2; await exists(folder); n++) folder = path.join(parent, `${base}-${n}`);
-  await rename(staging, folder);
-  return { folder, files: extracted.files, bytes: extracted.bytes, refused: extracted.refused, empty: extracted.files.length === 0 };
+  for (let n = 1; ; n++) {
+    const folder = n === 1 ? path.join(parent, base) : path.join(parent, `${base}-${n}`);
+    if (await exists(folder)) continue;
+    try {
+      await rename(staging, folder);
+      return folder;
+    } catch (error) {
+      // Taken meanwhile (another window collecting into the same folder): try the next name.
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') && n < 10_000 && (await exists(folder))) continue;
+      throw error;
+    }
+  }
 }
