@@ -6,11 +6,15 @@
  * written past them. No `vscode` import.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { extract as tarExtract, type Header } from 'tar-stream';
+
+/** Files up to this size are buffered and written in parallel; larger ones are streamed. */
+const SMALL_FILE_BYTES = 64 * 1024;
+const PARALLEL_WRITES = 16;
 
 export interface ExtractLimits {
   /** Total bytes of file content. */
@@ -72,6 +76,18 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
   const extract = tarExtract();
   const result: ExtractResult = { files: [], folders: [], bytes: 0, refused: [] };
   const written = new Set<string>();
+  /** Writes of small files under way. */
+  const inFlight = new Set<Promise<void>>();
+  /** Folders known to exist: each is created once. */
+  const folders = new Map<string, Promise<unknown>>();
+  const ensureFolder = (folder: string): Promise<unknown> => {
+    let made = folders.get(folder);
+    if (!made) {
+      made = mkdir(folder, { recursive: true });
+      folders.set(folder, made);
+    }
+    return made;
+  };
   /** Refused links: an entry below one (`escape/passwd` after `escape` → /etc) is refused too. */
   const refusedLinks: string[] = [];
   let fail: (error: Error) => void = () => undefined;
@@ -105,7 +121,7 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
       const target = path.resolve(root, ...checked.relative.split('/'));
       if (!isInside(root, target)) return skip('the path leaves the target folder');
       if (header.type === 'directory') {
-        mkdir(target, { recursive: true }).then(
+        ensureFolder(target).then(
           () => {
             result.folders.push(checked.relative);
             skip();
@@ -119,19 +135,39 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
       if (result.files.length + 1 > limits.maxFiles) return fail(new ExtractLimitError('maxFiles', limits.maxFiles, result.files.length + 1));
       if (result.bytes + size > limits.maxBytes) return fail(new ExtractLimitError('maxBytes', limits.maxBytes, result.bytes + size));
       written.add(checked.relative);
-      mkdir(path.dirname(target), { recursive: true })
+      result.files.push(checked.relative);
+      result.bytes += size;
+      if (size <= SMALL_FILE_BYTES) {
+        // Small files: read into memory (bounded: at most PARALLEL_WRITES of them), write in parallel.
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
+        stream.on('end', () => {
+          const write = ensureFolder(path.dirname(target)).then(() => writeFile(target, Buffer.concat(chunks), { flag: 'wx', mode: 0o644 }));
+          inFlight.add(write);
+          write.then(
+            () => inFlight.delete(write),
+            (error: Error) => fail(error),
+          );
+          if (inFlight.size < PARALLEL_WRITES) next();
+          else void Promise.race(inFlight).then(() => next(), () => undefined);
+        });
+        return;
+      }
+      ensureFolder(path.dirname(target))
         .then(() => pipeline(stream, createWriteStream(target, { flags: 'wx', mode: 0o644 })))
         .then(
-          () => {
-            result.files.push(checked.relative);
-            result.bytes += size;
-            next();
-          },
+          () => next(),
           (error: Error) => fail(error),
         );
     });
     extract.on('finish', () => {
-      if (!failed) resolve(result);
+      // The archive has ended; the last small files may still be on their way to the disk.
+      void Promise.all(inFlight).then(
+        () => {
+          if (!failed) resolve(result);
+        },
+        (error: Error) => fail(error),
+      );
     });
     extract.on('error', (error) => fail(error));
   });
