@@ -158,8 +158,17 @@ export class KerutaContext implements vscode.Disposable {
     };
   }
 
+  /** Calls of cluster(), one after the other: two at once must not open two sessions. */
+  private clusterQueue: Promise<unknown> = Promise.resolve();
+
   /** The current session state, opening (or reopening after a settings change) as needed. */
-  private async cluster(): Promise<SessionState> {
+  private cluster(): Promise<SessionState> {
+    const next = this.clusterQueue.then(() => this.clusterNow());
+    this.clusterQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async clusterNow(): Promise<SessionState> {
     const settings = await this.sessionSettings();
     if (this.session && sameSessionSettings(this.session.settings, settings)) return this.session.state;
     const previous = this.session;
@@ -230,13 +239,17 @@ export class KerutaContext implements vscode.Disposable {
     await Promise.all([...namespaces].map((namespace) => state.session.tracker.watchNamespace(namespace)));
   }
 
-  private async refreshCluster(): Promise<void> {
-    // A fresh session: a new kubeconfig read, new lists, new watches.
-    if (this.session) {
-      disposeSession(await this.session.state);
-      this.session = undefined;
-    }
-    await this.cluster();
+  /** A fresh session: a new kubeconfig read, new lists, new watches. */
+  private refreshCluster(): Promise<SessionState> {
+    const next = this.clusterQueue.then(async () => {
+      if (this.session) {
+        disposeSession(await this.session.state);
+        this.session = undefined;
+      }
+      return this.clusterNow();
+    });
+    this.clusterQueue = next.catch(() => undefined);
+    return next;
   }
 
   private treeAvailability(): ClusterAvailability {
