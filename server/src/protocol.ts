@@ -126,6 +126,8 @@ export interface RenderJobParams {
   readonly taskId: string;
   /** Renderer options resolved by the client (settings and application.properties). */
   readonly options: RenderOptions;
+  /** The file's text, when it is not open in an editor (the server only holds open documents). */
+  readonly text?: string;
 }
 export interface RenderJobDiagnostic {
   readonly code: string;

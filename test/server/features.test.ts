@@ -137,4 +137,13 @@ describe('language features over stdio', () => {
     assert.equal((await renderJob({ uri: noImage.uri, taskId: 'missing', options: DEFAULT_RENDER_OPTIONS })).found, false);
     assert.equal((await renderJob({ uri: 'file:///not/open.keruta.yaml', taskId: 'x', options: DEFAULT_RENDER_OPTIONS })).found, false);
   });
+
+  test('renders a task of a file that is not open from the text the client sends', async () => {
+    const file = join(root, 'examples', 'tasks', 'reports.keruta.yaml');
+    const text = readFileSync(file, 'utf8');
+    const result = await renderJob({ uri: pathToFileURL(file).toString(), taskId: 'nightly-report', options: DEFAULT_RENDER_OPTIONS, text });
+    assert.equal(result.found, true);
+    assert.equal(result.errors, 0, JSON.stringify(result.diagnostics));
+    assert.match(result.yaml, /KERUTA_TASK_ID/);
+  });
 });

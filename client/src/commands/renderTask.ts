@@ -26,7 +26,19 @@ export async function renderTask(deps: RenderDeps, target: TaskTarget, serverVer
   const settings = await deps.settings.get(target.uri);
   const folder = vscode.workspace.getWorkspaceFolder(target.uri);
   const taskFile = folder ? vscode.workspace.asRelativePath(target.uri, false) : undefined;
+  // The server knows only open documents: send the text of a file that is not open.
+  const open = vscode.workspace.textDocuments.some((document) => document.uri.toString() === target.uri.toString());
+  let text: string | undefined;
+  if (!open) {
+    try {
+      text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(target.uri));
+    } catch (error) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not read {0}: {1}', vscode.workspace.asRelativePath(target.uri), error instanceof Error ? error.message : String(error)));
+      return undefined;
+    }
+  }
   const params: RenderJobParams = {
+    ...(text !== undefined ? { text } : {}),
     uri: target.uri.toString(),
     taskId: target.taskId,
     options: renderOptionsFromSettings(settings, { collectorMode: collectorModeFor(settings.collector.mode, serverVersion), ...(taskFile ? { taskFile } : {}) }),

@@ -32,9 +32,10 @@ function taskAtCursor(catalog: TaskCatalog): CatalogTask | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const offset = editor.document.offsetAt(editor.selection.active);
-  return catalog
-    .tasksOf(editor.document.uri.toString())
-    .find((task) => task.parsed.complete && offset >= task.parsed.locations.documentSpan[0] && offset <= task.parsed.locations.documentSpan[1]);
+  const tasks = catalog.tasksOf(editor.document.uri.toString()).filter((task) => task.parsed.complete);
+  const here = tasks.find((task) => offset >= task.parsed.locations.documentSpan[0] && offset <= task.parsed.locations.documentSpan[1]);
+  // A file with one task: that task, wherever the cursor is (a leading comment is outside its span).
+  return here ?? (tasks.length === 1 ? tasks[0] : undefined);
 }
 
 export async function pickTask(catalog: TaskCatalog, placeHolder: string, preferCursor = false): Promise<TaskTarget | undefined> {

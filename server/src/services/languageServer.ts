@@ -94,7 +94,7 @@ export class KerutaLanguageServer {
       return document ? provideCodeLenses(document) : [];
     });
     connection.onRequest(RenderJobRequest, async (params: RenderJobParams): Promise<RenderJobResult> => {
-      const document = this.featureDocument(params.uri);
+      const document = this.featureDocument(params.uri) ?? (params.text !== undefined ? { uri: params.uri, text: params.text, kind: this.kindOf(params.uri) } : undefined);
       if (!document) return { found: false, yaml: '', namespace: '', diagnostics: [], errors: 0 };
       const settings = await this.settingsFor(params.uri);
       return renderJobForTask(params, document, this.ruleContext(document.uri, document.text, settings), settings);
