@@ -46,6 +46,8 @@ export interface CodeServerOptions {
   /** Keep the user-data and extensions folders after stop() (to read logs later). */
   readonly keepDirs?: boolean;
   readonly startTimeoutMs?: number;
+  /** Port to listen on, on 127.0.0.1 only (there is no password). Default 0: a free port. */
+  readonly port?: number;
 }
 
 export interface CodeServer {
@@ -57,6 +59,8 @@ export interface CodeServer {
   readonly extensionsDir: string;
   /** The window's log files whose path matches (extension host, output channels…), newest first. */
   logFiles(match: RegExp): string[];
+  /** Resolves when the server process has exited (by stop() or on its own), with how. */
+  readonly exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -98,10 +102,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
   const server = spawn(
     process.execPath,
-    [CODE_SERVER_ENTRY, ...common, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', options.folder],
+    [CODE_SERVER_ENTRY, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${options.port ?? 0}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', options.folder],
     // Its own process group, so that stop() ends the extension host and the language server too.
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const exited = new Promise<string>((resolve) => server.once('exit', (code, signal) => resolve(signal ?? `exit ${code ?? '?'}`)));
   let port: number;
   try {
     port = await listeningPort(server, options.onOutput, options.startTimeoutMs ?? 60_000);
@@ -119,6 +124,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     userDataDir,
     extensionsDir,
     logFiles: (match) => findFiles(path.join(userDataDir, 'logs'), match),
+    exited,
     stop: () =>
       (stopped ??= endProcessGroup(server).then(() => {
         if (!options.keepDirs) rmSync(root, { recursive: true, force: true });

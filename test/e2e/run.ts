@@ -2,19 +2,21 @@
  * End-to-end run in a real VS Code (code-server) against the cluster simulator:
  *   1. builds the extension-host suite (not the extension: it expects dist/keruta.vsix from
  *      `npm run package`) and packages the test-runner extension;
- *   2. starts the simulator in-process; for each window, copies examples/ to a temp workspace and
- *      starts code-server with Keruta (and, for the suite, the runner) installed and settings
- *      pointing at the simulator's kubeconfig;
+ *   2. starts the simulator in-process; for each window, copies examples/ to a temp workspace,
+ *      lets its scenarios add files, and starts code-server with Keruta (and, for the suite, the
+ *      runner) installed and settings pointing at the simulator's kubeconfig (the no-cluster
+ *      window: at a kubeconfig whose server is a closed port);
  *   3. suite window: opens the workbench in Chromium; the runner runs the suite inside the
  *      extension host and writes its results as JSON, which this script waits for;
- *   4. scenario windows (trusted, untrusted): the UI scenarios of test/e2e/scenarios.ts, each
- *      saving a screenshot.
+ *   4. scenario windows (trusted, untrusted, no-cluster): the UI scenarios of
+ *      test/e2e/scenarios.ts, each saving a screenshot (on failure also the notifications, the
+ *      browser console and the Keruta log).
  * Output (screenshots, suite results, each window's logs): test-results/e2e/.
  *
- * `node --import tsx test/e2e/run.ts [--scenario run-task,job-yaml,untrusted] [--no-suite] [--keep] [--vsix FILE]`
- * Needs `node scripts/vscode-host/install.mjs` once.
+ * `node --import tsx test/e2e/run.ts [--scenario run-task,job-yaml,failed-task,untrusted,no-cluster] [--no-suite] [--keep] [--vsix FILE]`
+ * Needs `node scripts/vscode-host/install.mjs` once. Exit code 0 only when everything passed.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,119 +25,108 @@ import { openWorkbench, type Workbench } from '../../scripts/vscode-host/browser
 import { startSimulator } from '../sim/simulator';
 import { buildSuite } from '../vscode/build';
 import type { SuiteResult } from '../vscode/suite/index';
-import { type Scenario, type ScenarioContext, SCENARIOS } from './scenarios';
-import { notificationCenterTexts, waitForViewContainer } from './workbench';
+import { errorText, failureArtifacts, indent, type Outcome, printOutcomes, runScenario, saveLogs, seconds, writeUnreachableKubeconfig } from './harness';
+import { type Scenario, SCENARIOS, WINDOWS, type WindowKind } from './scenarios';
+import { waitForViewContainer } from './workbench';
 
-const OUT_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
-const DEFAULT_VSIX = path.join(REPO_ROOT, 'dist', 'keruta.vsix');
+export const OUT_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
+export const DEFAULT_VSIX = path.join(REPO_ROOT, 'dist', 'keruta.vsix');
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
-/** The Keruta output channel's log: logs/<session>/exthost<N>/keruta.keruta/Keruta.log under the user-data folder. */
-const KERUTA_LOG = /[/\\]keruta\.keruta[/\\]Keruta\.log$/;
 
-interface Outcome {
-  readonly name: string;
-  readonly passed: boolean;
-  readonly durationMs: number;
-  readonly detail: string;
-  readonly screenshot?: string;
-  /** On failure: what the Notification Center held. */
-  readonly notifications?: string[];
+export interface E2eOptions {
+  /** Scenario ids, in the order of SCENARIOS. */
+  readonly scenarios: readonly string[];
+  /** Also run the extension-host suite in a window of its own. */
+  readonly suite: boolean;
+  readonly vsix: string;
+  /** Emptied first. */
+  readonly outDir: string;
+  /** Keep the temp workspaces and each window's user data. */
+  readonly keep?: boolean;
+  readonly viewport?: { width: number; height: number };
+  /** Extra user settings for every window (a color theme for the docs pictures). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      scenario: { type: 'string', default: SCENARIOS.map((scenario) => scenario.id).join(',') },
-      'no-suite': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      vsix: { type: 'string', default: DEFAULT_VSIX },
-    },
-    strict: true,
-  });
-  const wanted = values.scenario.split(',').map((id) => id.trim()).filter(Boolean);
-  const unknown = wanted.filter((id) => !SCENARIOS.some((scenario) => scenario.id === id));
+/** Runs the suite and the scenarios, one code-server per window; resolves with one outcome per part. */
+export async function runE2e(options: E2eOptions): Promise<Outcome[]> {
+  const unknown = options.scenarios.filter((id) => !SCENARIOS.some((scenario) => scenario.id === id));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((scenario) => scenario.id).join(', ')}`);
-  const vsix = path.resolve(values.vsix);
-  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first.`);
-
-  rmSync(OUT_DIR, { recursive: true, force: true });
-  mkdirSync(OUT_DIR, { recursive: true });
-  const started = Date.now();
+  if (!existsSync(options.vsix)) throw new Error(`${options.vsix} is missing: run \`npm run package\` first.`);
+  const outDir = options.outDir;
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
   const outcomes: Outcome[] = [];
 
-  const withSuiteWindow = !values['no-suite'];
-  const suite = withSuiteWindow ? await buildSuite() : undefined;
-  const runnerVsix = withSuiteWindow ? packageExtension(TEST_RUNNER_DIR, path.join(REPO_ROOT, 'out', 'vscode-test', 'keruta-test-runner.vsix')) : undefined;
+  const suite = options.suite ? await buildSuite() : undefined;
+  const runnerVsix = options.suite ? packageExtension(TEST_RUNNER_DIR, path.join(REPO_ROOT, 'out', 'vscode-test', 'keruta-test-runner.vsix')) : undefined;
   const simulator = await startSimulator();
   const scratch = mkdtempSync(path.join(tmpdir(), 'keruta-e2e-'));
   const kubeconfig = path.join(scratch, 'sim.kubeconfig');
   await simulator.writeKubeconfig(kubeconfig);
-  log(`simulator ${simulator.version.gitVersion} at ${simulator.url}; kubeconfig ${kubeconfig}`);
+  const unreachableKubeconfig = path.join(scratch, 'unreachable.kubeconfig');
+  const unreachableServer = await writeUnreachableKubeconfig(unreachableKubeconfig);
+  log(`simulator ${simulator.version.gitVersion} at ${simulator.url}; kubeconfig ${kubeconfig}; no-cluster kubeconfig names ${unreachableServer} (closed)`);
 
   try {
     // Each window starts fresh (its own copy of examples/, user data and extension host), so that
-    // nothing one part opened (a document the suite left open) helps another: the suite gets its
-    // own window, the trusted scenarios one, the untrusted scenarios one.
+    // nothing one part opened (a document the suite left open) helps another.
     const groups: WindowGroup[] = [
-      ...(withSuiteWindow ? [{ window: 'suite' as const, scenarios: [] }] : []),
-      ...groupByWindow(SCENARIOS.filter((scenario) => wanted.includes(scenario.id))),
+      ...(options.suite ? [{ window: 'suite' as const, scenarios: [] }] : []),
+      ...groupByWindow(SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id))),
     ];
     for (const group of groups) {
+      const spec = group.window === 'suite' ? WINDOWS.trusted : WINDOWS[group.window];
       const workspace = path.join(scratch, `workspace-${group.window}`);
       cpSync(EXAMPLES, workspace, { recursive: true });
-      const resultFile = path.join(OUT_DIR, 'extension-host-suite.json');
+      for (const scenario of group.scenarios) scenario.prepare?.(workspace);
+      const resultFile = path.join(outDir, 'extension-host-suite.json');
       const withSuite = group.window === 'suite' && suite !== undefined && runnerVsix !== undefined;
+      const unreachable = spec.cluster === 'unreachable';
       const settings: Record<string, unknown> = {
-        'keruta.kubernetes.configPath': kubeconfig,
-        'security.workspace.trust.enabled': group.window === 'untrusted',
+        ...options.settings,
+        'keruta.kubernetes.configPath': unreachable ? unreachableKubeconfig : kubeconfig,
+        'security.workspace.trust.enabled': !spec.trusted,
         ...(withSuite ? { 'kerutaTestRunner.suite': suite.index, 'kerutaTestRunner.resultFile': resultFile } : {}),
       };
       // Per window, so that a scenario can tell what this window asked of the cluster.
       simulator.counters.reset();
       const windowStarted = Date.now();
-      const host = await startCodeServer({ folder: workspace, extensions: withSuite ? [vsix, runnerVsix] : [vsix], settings, keepDirs: true });
+      const host = await startCodeServer({ folder: workspace, extensions: withSuite ? [options.vsix, runnerVsix] : [options.vsix], settings, keepDirs: true });
       log(`code-server (${group.window} window) at ${host.url} in ${seconds(Date.now() - windowStarted)}`);
       let workbench: Workbench | undefined;
       try {
-        workbench = await openWorkbench(host.url);
+        workbench = await openWorkbench(host.url, options.viewport ? { viewport: options.viewport } : {});
         // The remote extensions are registered a moment after the workbench shows; the Command
         // Palette lists only what is registered when it opens.
         await waitForViewContainer(workbench.page, 'Keruta');
         log(`workbench ready in ${seconds(Date.now() - windowStarted)} after starting code-server`);
-        if (withSuite) outcomes.push(await collectSuite(resultFile, workbench, host));
+        if (withSuite) outcomes.push(await collectSuite(resultFile, workbench, host, outDir));
         for (const scenario of group.scenarios) {
-          outcomes.push(await runScenario(scenario, { page: workbench.page, host, simulator, workspace, outDir: OUT_DIR, log }, workbench));
+          const context = { page: workbench.page, host, simulator, server: unreachable ? unreachableServer : simulator.url, workspace, outDir, log };
+          outcomes.push(await runScenario(scenario, context, workbench));
         }
       } catch (error) {
-        outcomes.push({ name: `${group.window} window`, passed: false, durationMs: Date.now() - windowStarted, detail: errorText(error), ...(await failureArtifacts(`${group.window}-window`, workbench, host)) });
+        outcomes.push({ name: `${group.window} window`, passed: false, durationMs: Date.now() - windowStarted, detail: errorText(error), ...(await failureArtifacts(`${group.window}-window`, workbench, host, outDir)) });
       } finally {
-        const logDir = saveLogs(host, `${group.window}-window`);
-        if (workbench) writeFileSync(path.join(logDir, 'browser-console-problems.txt'), `${workbench.consoleProblems.join('\n')}\n`);
+        const logDir = saveLogs(host, `${group.window}-window`, outDir, workbench);
         await workbench?.close();
         log(`logs of the ${group.window} window: ${path.relative(REPO_ROOT, logDir)}/`);
         await host.stop();
-        if (!values.keep) rmSync(path.dirname(host.userDataDir), { recursive: true, force: true });
+        if (!options.keep) rmSync(path.dirname(host.userDataDir), { recursive: true, force: true });
         else log(`kept ${path.dirname(host.userDataDir)} (user data, logs, extensions)`);
       }
     }
   } finally {
     await simulator.close();
-    if (!values.keep) rmSync(scratch, { recursive: true, force: true });
+    if (!options.keep) rmSync(scratch, { recursive: true, force: true });
+    else log(`kept ${scratch} (workspaces, kubeconfigs)`);
   }
-
-  console.log(`\n=== keruta e2e (${seconds(Date.now() - started)}) ===`);
-  for (const outcome of outcomes) {
-    console.log(`${outcome.passed ? 'PASS' : 'FAIL'}  ${outcome.name} (${seconds(outcome.durationMs)})${outcome.screenshot ? `  ${path.relative(REPO_ROOT, outcome.screenshot)}` : ''}`);
-    if (outcome.detail) console.log(indent(outcome.detail));
-    if (outcome.notifications?.length) console.log(indent(`notifications: ${JSON.stringify(outcome.notifications)}`));
-  }
-  const failed = outcomes.filter((outcome) => !outcome.passed).length;
-  console.log(failed === 0 ? `\nall ${outcomes.length} passed; output in ${path.relative(REPO_ROOT, OUT_DIR)}/` : `\n${failed} of ${outcomes.length} FAILED; screenshots and logs in ${path.relative(REPO_ROOT, OUT_DIR)}/`);
-  return failed === 0 && outcomes.length > 0 ? 0 : 1;
+  return outcomes;
 }
 
 interface WindowGroup {
-  readonly window: Scenario['window'] | 'suite';
+  readonly window: WindowKind | 'suite';
   readonly scenarios: Scenario[];
 }
 
@@ -150,7 +141,7 @@ function groupByWindow(scenarios: readonly Scenario[]): WindowGroup[] {
 }
 
 /** Waits for the runner's result file (the suite runs inside the extension host), and reports it. */
-async function collectSuite(resultFile: string, workbench: Workbench, host: CodeServer): Promise<Outcome> {
+async function collectSuite(resultFile: string, workbench: Workbench, host: CodeServer, outDir: string): Promise<Outcome> {
   const since = Date.now();
   const timeoutMs = 180_000;
   while (!existsSync(resultFile)) {
@@ -161,7 +152,7 @@ async function collectSuite(resultFile: string, workbench: Workbench, host: Code
         passed: false,
         durationMs: Date.now() - since,
         detail: `no results in ${resultFile} after ${seconds(timeoutMs)}${runnerLog ? `\nrunner log:\n${readFileSync(runnerLog, 'utf8')}` : ' (the runner never logged: not activated?)'}`,
-        ...(await failureArtifacts('extension-host-suite', workbench, host)),
+        ...(await failureArtifacts('extension-host-suite', workbench, host, outDir)),
       };
     }
     // The result file has no event this process can wait on; look again shortly.
@@ -176,86 +167,44 @@ async function collectSuite(resultFile: string, workbench: Workbench, host: Code
     passed,
     durationMs: result.durationMs ?? Date.now() - since,
     detail: lines.join('\n'),
-    ...(passed ? {} : await failureArtifacts('extension-host-suite', workbench, host)),
+    ...(passed ? {} : await failureArtifacts('extension-host-suite', workbench, host, outDir)),
   };
-}
-
-async function runScenario(scenario: Scenario, context: ScenarioContext, workbench: Workbench): Promise<Outcome> {
-  const since = Date.now();
-  log(`scenario ${scenario.id}: ${scenario.title}`);
-  try {
-    const detail = await scenario.run(context);
-    const screenshot = path.join(OUT_DIR, `${scenario.id}.png`);
-    await context.page.screenshot({ path: screenshot });
-    return { name: `${scenario.id}: ${scenario.title}`, passed: true, durationMs: Date.now() - since, detail: detail ?? '', screenshot };
-  } catch (error) {
-    return { name: `${scenario.id}: ${scenario.title}`, passed: false, durationMs: Date.now() - since, detail: errorText(error), ...(await failureArtifacts(scenario.id, workbench, context.host)) };
-  }
-}
-
-/** On failure: a screenshot, the notifications on screen, and the Keruta and extension-host logs. */
-async function failureArtifacts(name: string, workbench: Workbench | undefined, host: CodeServer): Promise<{ screenshot?: string; notifications?: string[] }> {
-  const saved: { screenshot?: string; notifications?: string[] } = {};
-  const notes: string[] = [];
-  if (workbench) {
-    const screenshot = path.join(OUT_DIR, `${name}.failed.png`);
-    try {
-      await workbench.page.screenshot({ path: screenshot });
-      saved.screenshot = screenshot;
-    } catch (error) {
-      notes.push(`no screenshot: ${errorText(error)}`);
-    }
-    const notifications = await notificationCenterTexts(workbench.page, 5_000).catch((error: unknown) => [`(could not read the Notification Center: ${errorText(error)})`]);
-    notes.push(`notifications: ${JSON.stringify(notifications)}`);
-    saved.notifications = notifications;
-    notes.push(`browser console problems:\n${workbench.consoleProblems.slice(-40).join('\n')}`);
-  }
-  writeFileSync(path.join(OUT_DIR, `${name}.failed.txt`), `${notes.join('\n\n')}\n`);
-  const kerutaLog = host.logFiles(KERUTA_LOG)[0];
-  if (kerutaLog) console.log(`--- Keruta output channel (${path.relative(host.userDataDir, kerutaLog)}), last lines ---\n${tail(readFileSync(kerutaLog, 'utf8'), 40)}`);
-  else console.log('--- no Keruta output channel log found ---');
-  return saved;
-}
-
-/** The window's logs (Keruta's output channel, the runner's, the extension host's) into test-results/e2e/<window>.logs/. */
-function saveLogs(host: CodeServer, name: string): string {
-  const logDir = path.join(OUT_DIR, `${name}.logs`);
-  mkdirSync(logDir, { recursive: true });
-  const logsRoot = path.join(host.userDataDir, 'logs');
-  for (const file of host.logFiles(/Keruta[^/\\]*\.log$|remoteexthost\.log$|remoteagent\.log$/)) {
-    cpSync(file, path.join(logDir, path.relative(logsRoot, file).replace(/[/\\]/g, '__')));
-  }
-  return logDir;
-}
-
-function tail(text: string, lines: number): string {
-  return text.split('\n').slice(-lines).join('\n');
 }
 
 function log(message: string): void {
   console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string', default: SCENARIOS.map((scenario) => scenario.id).join(',') },
+      'no-suite': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      vsix: { type: 'string', default: DEFAULT_VSIX },
+    },
+    strict: true,
+  });
+  const started = Date.now();
+  const outcomes = await runE2e({
+    scenarios: values.scenario.split(',').map((id) => id.trim()).filter(Boolean),
+    suite: !values['no-suite'],
+    vsix: path.resolve(values.vsix),
+    outDir: OUT_DIR,
+    keep: values.keep,
+  });
+  printOutcomes('keruta e2e', outcomes, Date.now() - started);
+  const failed = outcomes.filter((outcome) => !outcome.passed).length;
+  console.log(failed === 0 ? `\nall ${outcomes.length} passed; output in ${path.relative(REPO_ROOT, OUT_DIR)}/` : `\n${failed} of ${outcomes.length} FAILED; screenshots and logs in ${path.relative(REPO_ROOT, OUT_DIR)}/`);
+  return failed === 0 && outcomes.length > 0 ? 0 : 1;
 }
 
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `      ${line}`)
-    .join('\n');
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`keruta e2e: ${errorText(error)}`);
+      process.exit(1);
+    },
+  );
 }
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`keruta e2e: ${errorText(error)}`);
-    process.exit(1);
-  },
-);
-

@@ -9,18 +9,38 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const QUICK_INPUT = '.quick-input-widget';
 
-/** F1, the command's title, Enter on the matching entry. */
+/**
+ * F1, the command's title, Enter on the matching entry. The palette lists what is registered and
+ * enabled when its filter changes, and does not refresh while it stays open: a command whose
+ * `enablement` is not yet true (`isWorkspaceTrusted` is false for a moment after the window
+ * opens, until trust has been resolved with the server) is missing from that list. So the filter
+ * is typed again until the entry shows up or the time is up.
+ */
 export async function runCommand(page: Page, title: string, timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
-  if (!(await input.isVisible())) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout });
-  }
-  await input.fill(`>${title}`);
-  // The exact entry (its label, without the keybinding and "recently used" decorations) is shown first.
   const row = quickPickRow(page, title).first();
-  await row.waitFor({ state: 'visible', timeout });
+  const deadline = Date.now() + timeout;
+  for (let attempt = 0; ; attempt++) {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    }
+    if (attempt > 0) await input.fill('>');
+    await input.fill(`>${title}`);
+    // The exact entry (its label, without the keybinding and "recently used" decorations) is shown first.
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2_000, deadline - Date.now())) });
+      break;
+    } catch (error) {
+      if (Date.now() >= deadline) throw new Error(`The Command Palette did not offer "${title}" within ${timeout} ms; it offered ${JSON.stringify(await quickPickLabels(page))}`, { cause: error });
+    }
+  }
   await row.click();
+}
+
+/** The labels of the open quick pick's rows. */
+export async function quickPickLabels(page: Page): Promise<string[]> {
+  return (await page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row .label-name`).allTextContents()).map((text) => text.trim());
 }
 
 /** A row of the open quick pick whose text contains `text`. */
@@ -101,7 +121,11 @@ export async function focusActiveEditor(page: Page, timeout = DEFAULT_TIMEOUT_MS
   await lines.click();
 }
 
-/** Replace All in the active editor with its Find/Replace widget (Ctrl+H), as a user edits. */
+/**
+ * Replace All in the active editor with its Find/Replace widget (Ctrl+H), as a user edits. `find`
+ * must occur once; `replace` may span lines (the widget's inputs are text areas; without regex
+ * mode the replacement is taken literally).
+ */
 export async function replaceAllInEditor(page: Page, find: string, replace: string, timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
   await focusActiveEditor(page, timeout);
   await page.keyboard.press('Control+H');
@@ -110,10 +134,13 @@ export async function replaceAllInEditor(page: Page, find: string, replace: stri
   const findInput = widget.locator('.find-part .input').first();
   const replaceInput = widget.locator('.replace-part .input').first();
   await findInput.fill(find);
-  await widget.locator('.matchesCount', { hasText: /^1 of/ }).waitFor({ state: 'visible', timeout });
+  // The count is hidden when the widget is narrow (a split editor in a small window), so wait for its text, not its visibility.
+  await widget.locator('.matchesCount', { hasText: /^1 of/ }).waitFor({ state: 'attached', timeout });
   await replaceInput.fill(replace);
   await page.keyboard.press('Control+Alt+Enter');
-  await widget.locator('.matchesCount', { hasText: /No results/ }).waitFor({ state: 'visible', timeout });
+  // When the replacement keeps the text found (an insertion next to it), the count stays at 1: the
+  // caller checks the result (its diagnostics) instead.
+  if (!replace.includes(find)) await widget.locator('.matchesCount', { hasText: /No results/ }).waitFor({ state: 'attached', timeout });
   await escapeUntilHidden(page, widget, timeout);
 }
 
@@ -157,17 +184,27 @@ export async function problemTexts(page: Page): Promise<string[]> {
 }
 
 /**
- * Quick Fix on the first problem of the active editor, by keyboard as a user would: F8 goes to the
- * problem (its peek closes with Escape, the cursor stays), Ctrl+. lists the fixes, the one whose
- * title contains `title` is picked. (Double-clicking the Problems row does not move the focus to
- * the editor reliably, so Ctrl+. would land in the panel.)
+ * Quick Fix for the problem with `code` in the active editor, by keyboard as a user would: F8 goes
+ * from problem to problem (from the top of the file) until its peek shows `code`; the peek closes
+ * with Escape, the cursor stays; Ctrl+. lists the fixes, the one whose title contains `title` is
+ * picked. (Double-clicking the Problems row does not move the focus to the editor reliably, so
+ * Ctrl+. would land in the panel.) `beforeApply` runs while the fix is focused in the open menu.
  */
-export async function quickFixFirstProblem(page: Page, title: string, timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
+export async function quickFixProblem(page: Page, code: string, title: string, options: { timeout?: number; beforeApply?: () => Promise<void> } = {}): Promise<void> {
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
   await focusActiveEditor(page, timeout);
   await page.keyboard.press('Control+Home');
-  await page.keyboard.press('F8');
   const peek = page.locator('.part.editor .editor-group-container.active .marker-widget').first();
-  await peek.waitFor({ state: 'visible', timeout });
+  const seen: string[] = [];
+  for (let step = 0; ; step++) {
+    await page.keyboard.press('F8');
+    await peek.waitFor({ state: 'visible', timeout });
+    // The peek's title says "n of N problems"; its body the message, source and code.
+    const text = (await peek.textContent())?.trim() ?? '';
+    if (text.includes(code)) break;
+    seen.push(text);
+    if (step >= 20) throw new Error(`F8 did not reach a problem with code ${code}; it showed:\n${seen.join('\n')}`);
+  }
   await escapeUntilHidden(page, peek, timeout);
   await page.keyboard.press('Control+.');
   const action = page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first();
@@ -176,8 +213,87 @@ export async function quickFixFirstProblem(page: Page, title: string, timeout = 
   const rows = await page.locator('.action-widget .monaco-list-row.action').count();
   const focused = async (): Promise<boolean> => ((await action.getAttribute('class')) ?? '').split(/\s+/).includes('focused');
   for (let step = 0; step < rows && !(await focused()); step++) await page.keyboard.press('ArrowDown');
+  await options.beforeApply?.();
   await page.keyboard.press('Enter');
   await page.locator('.action-widget').waitFor({ state: 'hidden', timeout });
+}
+
+/**
+ * The keruta codes in the Problems panel, one per problem row, sorted. A row reads
+ * "<message><source><code>[Ln N, Col M]", so the code is what follows "keruta" at the end.
+ */
+export async function kerutaProblemCodes(page: Page): Promise<string[]> {
+  const codes: string[] = [];
+  for (const text of await problemTexts(page)) {
+    const match = /keruta([a-z0-9]+(?:-[a-z0-9]+)*)\[Ln \d+, Col \d+\]$/.exec(text);
+    if (match?.[1]) codes.push(match[1]);
+  }
+  return codes.sort();
+}
+
+/** Waits until the Problems panel lists keruta problems with exactly these codes (in any order). */
+export async function waitForKerutaProblemCodes(page: Page, expected: readonly string[], timeout = DEFAULT_TIMEOUT_MS): Promise<string[]> {
+  const wanted = [...expected].sort();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const codes = await kerutaProblemCodes(page);
+    if (JSON.stringify(codes) === JSON.stringify(wanted)) return codes;
+    if (Date.now() > deadline) throw new Error(`The Problems panel lists keruta codes ${JSON.stringify(codes)}, expected ${JSON.stringify(wanted)}:\n${(await problemTexts(page)).join('\n')}`);
+    // The Problems panel updates on its own schedule (diagnostics are debounced); look again shortly.
+    await page.waitForTimeout(200);
+  }
+}
+
+/** Clicks an inline action (the icons a tree row shows on hover) of `row`, by its title. */
+export async function clickRowAction(row: Locator, title: string, timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout });
+  await row.hover();
+  const action = row.locator(`.actions .action-label[aria-label^="${title}"]`).first();
+  await action.waitFor({ state: 'visible', timeout });
+  await action.click();
+}
+
+/** Expands a collapsed tree row (its twistie), if it is collapsed. */
+export async function expandRow(row: Locator, timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+}
+
+/**
+ * Hovers `target` and returns the text of the hover (tooltip) it opens. The mouse first leaves
+ * whatever it was on, so that an earlier hover (a tree action's) is gone.
+ */
+export async function hoverText(page: Page, target: Locator, timeout = DEFAULT_TIMEOUT_MS): Promise<string> {
+  const hovers = page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').filter({ hasText: /\S/ });
+  await page.mouse.move(0, 0);
+  await hovers.first().waitFor({ state: 'hidden', timeout });
+  await target.hover();
+  await hovers.first().waitFor({ state: 'visible', timeout });
+  return ((await hovers.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The text of the active editor's visible lines. */
+export async function activeEditorText(page: Page, timeout = DEFAULT_TIMEOUT_MS): Promise<string> {
+  const lines = page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
+  await lines.waitFor({ state: 'visible', timeout });
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Loads another folder in the same browser tab: the workbench reloads with a new extension host,
+ * as "File: Open Folder…" does. Waits for the workbench and the status bar, not for Explorer rows
+ * (an empty folder has none).
+ */
+export async function openFolderInWindow(page: Page, port: number, folder: string, timeout = 60_000): Promise<void> {
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
+  await page.locator('#workbench\\.parts\\.statusbar').waitFor({ state: 'visible', timeout });
+  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'visible', timeout });
+}
+
+/** The welcome view (viewsWelcome) of the visible side bar view, when it shows one. */
+export function welcomeView(page: Page): Locator {
+  return page.locator('.part.sidebar .welcome-view-content');
 }
 
 /** Waits until the extensions' contributions are in the workbench: their view container is in the activity bar. */

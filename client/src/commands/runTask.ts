@@ -83,6 +83,6 @@ export async function runTask(deps: CommandDeps, first?: unknown, second?: unkno
   } catch (error) {
     const explained = error instanceof ClusterRequestError ? error.cluster : clusterErrorOf(error, { verb: 'create', resource: 'jobs', group: 'batch', namespace: rendered.namespace });
     deps.log.error(`Run Task ${target.taskId}: ${explained.message}${explained.causes ? ` ${JSON.stringify(explained.causes)}` : ''}`);
-    await showClusterError(explained, vscode.l10n.t('Task {0} was not run.', target.taskId));
+    await showClusterError(explained, vscode.l10n.t('Task "{0}" was not run.', title));
   }
 }
