@@ -19,7 +19,7 @@ import { podNotFound } from '../sim/logs';
 import { json, type SimServer, startSimServer } from '../sim/server';
 import type { Simulator } from '../sim/simulator';
 import { parseImage } from '../sim/workloads/images';
-import { type Engine, until } from './harness';
+import type { Engine } from './harness';
 
 export type TreeEntry =
   | { readonly type: 'file'; readonly size: number; readonly sha256: string }
@@ -77,12 +77,25 @@ export async function folderBytes(dir: string): Promise<number> {
 }
 
 /** The run's Pod once its main container has ended and its collector still runs (nothing released it yet). */
-export async function waitingPod(engine: Engine, run: TrackedRun, timeoutMs = 15_000): Promise<string> {
-  return until(
-    () => engine.tracker.run(run.uid)?.state.podSummaries.find((pod) => pod.collectorRunning === true && pod.mainExitCode !== undefined)?.name,
-    `the main container of ${run.name} to end with the collector still running`,
-    timeoutMs,
-  );
+export function waitingPod(engine: Engine, run: TrackedRun, timeoutMs = 15_000): Promise<string> {
+  const waiting = (candidate: TrackedRun | undefined): string | undefined =>
+    candidate?.state.podSummaries.find((pod) => pod.collectorRunning === true && pod.mainExitCode !== undefined)?.name;
+  const now = waiting(engine.tracker.run(run.uid));
+  if (now) return Promise.resolve(now);
+  // From the tracker's own events: when the engine releases at once, the state lasts milliseconds.
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for the main container of ${run.name} to end with the collector still running`));
+    }, timeoutMs);
+    const subscription = engine.tracker.onDidChange(({ runs }) => {
+      const pod = waiting(runs.find((candidate) => candidate.uid === run.uid));
+      if (!pod) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(pod);
+    });
+  });
 }
 
 /** A ClusterClient for a kubeconfig file, built as the extension builds it. */
