@@ -56,7 +56,7 @@ export interface TreeCommand {
   readonly arguments?: readonly unknown[];
 }
 
-interface NodeCommon {
+export interface NodeCommon {
   /** Stable across rebuilds: keeps selection and expansion, and lets the view reveal a node. */
   readonly id: string;
   readonly label: string;
