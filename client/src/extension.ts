@@ -228,12 +228,14 @@ export class KerutaContext implements vscode.Disposable {
     };
   }
 
-  /** Watches the default namespace and every namespace a task names. */
+  /** Watches the default namespace and every namespace a task names (none without tasks). */
   private async watchTaskNamespaces(): Promise<void> {
     const state = this.currentState;
     if (state?.kind !== 'ready') return;
-    const namespaces = new Set([(await this.settings.get()).kubernetes.defaultNamespace]);
-    for (const task of this.catalog.tasks()) if (task.parsed.task.job.namespace) namespaces.add(task.parsed.task.job.namespace);
+    // Without tasks there is nothing to show runs under: watch only where runs are still going.
+    const tasks = this.catalog.tasks();
+    const namespaces = new Set<string>(tasks.length > 0 ? [(await this.settings.get()).kubernetes.defaultNamespace] : []);
+    for (const task of tasks) if (task.parsed.task.job.namespace) namespaces.add(task.parsed.task.job.namespace);
     for (const run of state.session.tracker.activeRuns()) namespaces.add(run.namespace);
     state.session.tracker.retainNamespaces(namespaces);
     await Promise.all([...namespaces].map((namespace) => state.session.tracker.watchNamespace(namespace)));
