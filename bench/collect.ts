@@ -44,6 +44,7 @@ import { requireKubectl } from '../test/kubectl/kubectlHelper';
 import { clusterClientFor, type TreeEntry, treeOf } from '../test/runs/collectHelpers';
 import { type Harness, startHarness, taskFileText } from '../test/runs/harness';
 import { waitFor } from '../test/sim/testing';
+import { ms, type Stats, stats } from './stats';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -101,25 +102,6 @@ const CASES: readonly Case[] = QUICK ? [largeCase(20, REPS), manyCase(500, REPS)
 // ---------------------------------------------------------------------------------------------
 // Statistics and formatting
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
-
-interface Stats {
-  readonly n: number;
-  readonly p50: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-function stats(samples: readonly number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN };
-}
-
-const ms = (x: number): string => (Number.isNaN(x) ? 'n/a' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const mib = (bytes: number): string => (Number.isNaN(bytes) ? 'n/a' : (bytes / MB).toFixed(1));
 const ratio = (a: number, b: number): string => (b <= 0 ? (a > 0 ? '∞' : 'n/a') : Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'n/a');
 

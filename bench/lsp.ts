@@ -31,6 +31,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { type JobFixture, largeJobFile, PLANTED_KINDS, type PlantedProblem, typicalJob, writeTaskWorkspace } from './fixtures';
 import { buildJobJsonSchema } from '../scripts/jobJsonSchema';
 import { LspProcess, type Publish } from './lspProcess';
+import { ms, type Stats, stats } from './stats';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -66,27 +67,6 @@ const BUDGETS = {
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-interface Stats {
-  readonly n: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly mean: number;
-  readonly max: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
-
-function stats(samples: readonly number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((sum, x) => sum + x, 0) / (sorted.length || NaN);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean, max: sorted[sorted.length - 1] ?? NaN };
-}
-
-const ms = (x: number): string => (Number.isNaN(x) ? 'n/a' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a / b).toFixed(1)}×` : 'n/a');
 
 // ---------------------------------------------------------------------------------------------

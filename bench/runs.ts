@@ -59,6 +59,7 @@ import { requireKubectl } from '../test/kubectl/kubectlHelper';
 import { type Harness, startHarness, statusIn, taskFileText } from '../test/runs/harness';
 import type { Simulator } from '../test/sim/simulator';
 import { KubectlPoller, type PollRecord } from './runsPolling';
+import { ms, type Stats, stats } from './stats';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -107,25 +108,6 @@ const simToMs = (seconds: number): number => seconds * 1000 * TIME_SCALE;
 // ---------------------------------------------------------------------------------------------
 // Statistics and formatting
 
-interface Stats {
-  readonly n: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly max: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
-
-function stats(samples: readonly number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? NaN };
-}
-
-const ms = (x: number): string => (Number.isNaN(x) ? 'n/a' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const num = (x: number): string => (Number.isNaN(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : x.toFixed(3));
 const ratio = (a: number, b: number): string => (b === 0 && a > 0 ? '∞' : Number.isFinite(a / b) ? `${(a / b).toFixed(1)}×` : 'n/a');
 
