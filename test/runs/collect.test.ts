@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { CollectionRecord } from '../../client/src/runs/artifactService';
+import { collections } from './collectHelpers';
 import { type Engine, type Harness, startHarness, statusIn, taskFileText, until } from './harness';
 
 describe('collecting /.keruta/doc', () => {
@@ -21,12 +22,6 @@ describe('collecting /.keruta/doc', () => {
     await h.close();
   });
   afterEach(() => h.disposeEngines());
-
-  function collections(engine: Engine): CollectionRecord[] {
-    const records: CollectionRecord[] = [];
-    engine.artifacts!.onDidCollect((record) => records.push(record));
-    return records;
-  }
 
   async function runAndCollect(engine: Engine, id: string, image: string, env: Record<string, string> = {}): Promise<CollectionRecord> {
     const records = collections(engine);

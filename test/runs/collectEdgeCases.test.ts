@@ -23,7 +23,7 @@ import { DEFAULT_RENDER_OPTIONS, renderJob } from '../../server/src/core/jobRend
 import { parseTaskFile } from '../../server/src/core/taskParser';
 import { HOSTILE_KINDS } from '../sim/workloads/images';
 import { jobCondition, waitFor } from '../sim/testing';
-import { clusterClientFor, folderBytes, startCuttingProxy, startProgramlessFront, treeOf, waitingPod } from './collectHelpers';
+import { clusterClientFor, collections, folderBytes, startCuttingProxy, startProgramlessFront, treeOf, waitingPod } from './collectHelpers';
 import { type Engine, type Harness, startHarness, statusIn, taskFileText, until } from './harness';
 
 const NS = 'default';
@@ -55,12 +55,6 @@ describe('collecting /.keruta/doc: edge cases', () => {
     await h.close();
   });
   afterEach(() => h.disposeEngines());
-
-  function collections(engine: Engine): CollectionRecord[] {
-    const records: CollectionRecord[] = [];
-    engine.artifacts!.onDidCollect((record) => records.push(record));
-    return records;
-  }
 
   async function startTask(engine: Engine, id: string, image: string, env: Record<string, string> = {}, render: Parameters<Engine['run']>[2] = {}, mutate?: (job: Job) => void): Promise<TrackedRun> {
     const file = `${id}.keruta.yaml`;

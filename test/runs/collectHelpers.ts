@@ -19,6 +19,7 @@ import { podNotFound } from '../sim/logs';
 import { json, type SimServer, startSimServer } from '../sim/server';
 import type { Simulator } from '../sim/simulator';
 import { parseImage } from '../sim/workloads/images';
+import type { CollectionRecord } from '../../client/src/runs/artifactService';
 import type { Engine } from './harness';
 
 export type TreeEntry =
@@ -209,4 +210,11 @@ export async function startProgramlessFront(sim: Simulator): Promise<SimServer> 
       }),
     ],
   });
+}
+
+/** Every collection the engine makes from now on, as it happens. */
+export function collections(engine: Engine): CollectionRecord[] {
+  const records: CollectionRecord[] = [];
+  engine.artifacts!.onDidCollect((record) => records.push(record));
+  return records;
 }
