@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { applyEdits, type TaskTextEdit, type TaskUpdate, type TaskUpdateField, taskUpdateEdits } from '../../server/src/core/taskEdits';
 import { TASK_STATUSES, type Task } from '../../server/src/core/taskModel';
 import { parseTaskFile } from '../../server/src/core/taskParser';
+import { parseTasks } from '../../server/src/core/yamlText';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 
@@ -509,5 +510,25 @@ describe('taskUpdateEdits: generated task files', () => {
     // The generator covers each layout.
     assert.ok(inserted > 100 && replaced > 100, `few edits of a kind: ${inserted} insertions, ${replaced} replacements`);
     assert.ok(windows > 100 && flow > 50 && later > 100, `few CRLF files (${windows}), flow tasks (${flow}) or later documents (${later})`);
+  });
+});
+
+describe('taskUpdateEdits: one parse for several tasks', () => {
+  test('edits computed from a shared parse equal those from a fresh parse, for every task of the file', () => {
+    fc.assert(
+      fc.property(fileArb, updateArb, ({ text, ids }, update) => {
+        const shared = parseTasks(text);
+        for (const id of ids) assert.deepEqual(taskUpdateEdits(text, id, update, shared), taskUpdateEdits(text, id, update));
+        // All of them applied at once (as the status writer's batch does) still leave every task readable.
+        const all = ids.flatMap((id) => taskUpdateEdits(text, id, update, shared).edits);
+        const after = parseTaskFile(applyEdits(text, all));
+        for (const id of ids) {
+          const task = after.tasks.find((candidate) => candidate.task.id === id);
+          assert.ok(task, `task ${id} lost`);
+          if (update.status !== undefined) assert.equal(task.task.status, update.status);
+        }
+      }),
+      { numRuns: 150, seed: 20261127 },
+    );
   });
 });

@@ -160,7 +160,9 @@ export class RunTracker implements RunStore {
   }
 
   runsOfTask(taskId: string): readonly TrackedRun[] {
-    return this.runs().filter((run) => run.taskId === taskId);
+    const runs: TrackedRun[] = [];
+    for (const entry of this.entries.values()) if (entry.run.taskId === taskId) runs.push(entry.run);
+    return runs.sort(newestFirst);
   }
 
   activeRuns(): readonly TrackedRun[] {

@@ -11,7 +11,7 @@
  */
 import { taskUpdateEdits, type TaskTextEdit, type TaskUpdate } from '../../../server/src/core/taskEdits';
 import type { TaskStatus } from '../../../server/src/core/taskModel';
-import { parseTaskFile } from '../../../server/src/core/taskParser';
+import { parseTasks } from '../../../server/src/core/yamlText';
 import type { RunStore, TrackedRun } from './runModel';
 
 /** Reading and editing task files; a file is named by a string the locator hands out (a URI). */
@@ -150,7 +150,9 @@ export class StatusWriter {
         for (const write of open) write.resolve(this.skipped(`${file} no longer exists`));
         return;
       }
-      const statuses = new Map(parseTaskFile(text).tasks.map((task) => [task.task.id, task.task.status] as const));
+      // One parse serves the whole batch: the status checks and every task's edits.
+      const parsed = parseTasks(text);
+      const statuses = new Map(parsed.file.tasks.map((task) => [task.task.id, task.task.status] as const));
       const now = this.now();
       const edits: TaskTextEdit[] = [];
       const done: { write: PendingWrite; result: WriteResult }[] = [];
@@ -167,7 +169,7 @@ export class StatusWriter {
         }
         const update = write.update(now);
         // Edits of different tasks never overlap (each stays inside its own YAML document).
-        const result = taskUpdateEdits(text, write.taskId, update);
+        const result = taskUpdateEdits(text, write.taskId, update, parsed);
         edits.push(...result.edits);
         done.push({ write, result: { written: true, file, status: update.status ?? current, ...(result.problem ? { problem: result.problem } : {}) } });
       }

@@ -12,7 +12,7 @@ import { type Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, 
 // of the write-back work): quoting that keeps the original style, line breaks, content ends.
 import type { ParsedTask, Span, TaskStatus } from './taskModel';
 import { lineStartAt, pairOf } from './yamlDocuments';
-import { contentEnd, insertFirstEntry, isPlainSafe, lineBreakOf, parseTasks, yamlScalarLike } from './yamlText';
+import { contentEnd, insertFirstEntry, isPlainSafe, lineBreakOf, type ParsedText, parseTasks, yamlScalarLike } from './yamlText';
 
 /** What keruta writes back into a task. Absent fields are left alone. */
 export interface TaskUpdate {
@@ -57,10 +57,13 @@ type TaskPair = Pair<Node, Node | null>;
  *   above the key and above the first item stay), another value is turned into a block list.
  * - Values that are aliases, or carry an anchor that an alias refers to, are not written (`skipped`).
  * - Several tasks with the id: the first is edited and `problem` says so. No such task: `found` false.
+ *
+ * `parsed` is `parseTasks(text)`, passed in by callers that edit several tasks of one text (the
+ * parse is read, never changed, so one serves them all).
  */
-export function taskUpdateEdits(text: string, taskId: string, update: TaskUpdate): TaskUpdateEdits {
+export function taskUpdateEdits(text: string, taskId: string, update: TaskUpdate, parsed: ParsedText = parseTasks(text)): TaskUpdateEdits {
   if (taskId.trim() === '') return { edits: [], found: false, problem: 'No task id was given.' };
-  const { file, documents } = parseTasks(text);
+  const { file, documents } = parsed;
   const matches = file.tasks.filter((candidate) => candidate.task.id === taskId);
   const first = matches[0];
   if (!first) {
