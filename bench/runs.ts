@@ -6,13 +6,16 @@
  * simulator (test/sim, started by test/runs/harness.ts) so that they never share load. A script,
  * not a test: it prints Markdown tables and the goal checks.
  *
- *   node --import tsx bench/runs.ts [--quick] [--sizes 10,100,500] [--time-scale 0.02] [--run-seconds 100] [--same-run-time]
+ *   node --import tsx bench/runs.ts [--quick] [--sizes 10,100,500] [--time-scale 0.02] [--run-seconds 100] [--same-run-time] [--profile-client DIR]
  *
  * Per N (default 10, 100, 500; `--quick`: 10, 50), N tasks spread over task files of 10 tasks
  * each (every 5th task `keruta-sim/fail`, the others `busybox:1.36.1`; main containers run from
  * half to one and a half times `--run-seconds` simulated seconds, spread evenly, via
  * `KERUTA_SIM_RUN_SECONDS`; default time scale 0.02, so 1–3 s of real time; `--same-run-time`:
- * all exactly `--run-seconds`, so that all N runs end in the same instant):
+ * all exactly `--run-seconds`, so that all N runs end in the same instant; `--profile-client DIR`:
+ * each client process writes a CPU profile into DIR):
+ * Jobs are rendered before each phase starts: Run Task has the language server render them, a
+ * process apart from the extension host, so the client process does only the host's part.
  * - keruta: the engine as the harness assembles it (RunTracker + StatusWriter + RunService over
  *   FsTaskFiles; watch options as shipped), Jobs rendered as the harness renders them (collector
  *   sidecar on, default 300 s window; the engine releases the collector through exec when the main
@@ -91,6 +94,8 @@ const TIME_SCALE = numberOption('--time-scale', 0.02);
 const RUN_SECONDS = numberOption('--run-seconds', 100);
 /** Every main container runs exactly `--run-seconds`: all N runs end in the same instant (a burst). */
 const SAME_RUN_TIME = argv.includes('--same-run-time');
+/** Where the client processes write a V8 CPU profile (`--cpu-prof`), for finding what slows them. */
+const PROFILE_DIR = option('--profile-client');
 const POLL_INTERVAL_MS = 2000;
 const IDLE_MS = 4000;
 const TASKS_PER_FILE = 10;
@@ -235,11 +240,15 @@ type FromClient =
   | ClientStopped
   | { readonly kind: 'error'; readonly message: string };
 
+type RenderedJob = Awaited<ReturnType<typeof renderTask>>;
+
 interface ClientSide {
+  /** Whether the Jobs carry the collector sidecar. */
+  readonly collector: boolean;
   /** The initial sync: the namespace's first list (keruta), the first poll (polling). */
   sync(): Promise<void>;
-  /** Starts the task's run; resolves with its Job's uid. */
-  start(task: BenchTask): Promise<string>;
+  /** Starts the task's run from its rendered Job; resolves with its Job's uid. */
+  start(task: BenchTask, rendered: RenderedJob): Promise<string>;
   /** Stops following and settles every write. */
   stop(): Promise<Partial<ClientStopped>>;
 }
@@ -272,9 +281,9 @@ function kerutaSide(client: ClusterClient, config: ClientConfig, log: (message: 
     }
   });
   return {
+    collector: true,
     sync: () => tracker.watchNamespace(NAMESPACE),
-    async start(task) {
-      const { namespace, job } = await renderTask(config.dir, task, true);
+    async start(task, { namespace, job }) {
       const started = await service.start({ taskId: task.id, file: fileOf(task.file), namespace, job });
       const uid = started.job.metadata?.uid;
       if (!uid) throw new Error('the created Job had no uid');
@@ -331,13 +340,14 @@ function pollingSide(client: ClusterClient, config: ClientConfig, log: (message:
     },
   });
   return {
+    // Rendered as the harness renders, minus the collector (the polling extension knows nothing of it).
+    collector: false,
     async sync() {
       poller.start();
       while (poller.polls.length === 0) await sleep(10);
     },
-    async start(task) {
-      // Rendered as the harness renders, minus the collector; created without the engine.
-      const { namespace, job } = await renderTask(config.dir, task, false);
+    async start(task, { namespace, job }) {
+      // Created without the engine.
       const created = await client.createJob(namespace, job);
       const uid = created.metadata?.uid;
       if (!uid) throw new Error('the created Job had no uid');
@@ -370,8 +380,11 @@ async function clientMain(config: ClientConfig): Promise<void> {
         send({ kind: 'synced' });
         return;
       case 'run': {
+        // Run Task has the language server render the Job, in a process apart from the extension
+        // host; so the Jobs are rendered before the phase, and this process does only the host's part.
+        const rendered = new Map(await pool(message.tasks, START_CONCURRENCY, async (task) => [task.id, await renderTask(config.dir, task, side.collector)] as const));
         const startedAt = Date.now();
-        const uids = await pool(message.tasks, START_CONCURRENCY, async (task) => [task.id, await side.start(task)] as const);
+        const uids = await pool(message.tasks, START_CONCURRENCY, async (task) => [task.id, await side.start(task, rendered.get(task.id)!)] as const);
         send({ kind: 'started', uids, startMs: Date.now() - startedAt });
         return;
       }
@@ -400,7 +413,7 @@ class ClientProcess {
 
   constructor(config: ClientConfig, onEvent: (message: FromClient) => void) {
     // This same script in client mode, with the same loader (`--import tsx`).
-    this.child = fork(__filename, ['--client', JSON.stringify(config)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.child = fork(__filename, ['--client', JSON.stringify(config)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...(PROFILE_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])] });
     this.child.on('message', (message: FromClient) => {
       if (message.kind === 'error') {
         this.fail(new Error(`client process: ${message.message}`));
