@@ -4,7 +4,7 @@
  * beside the real `kubectl cp <ns>/<pod>:/.keruta/doc <dir> -c keruta-collector`, on the same
  * simulated sidecar, in one run. A script, not a test: it prints Markdown tables and the goal checks.
  *
- *   node --import tsx bench/collect.ts [--quick] [--reps N] [--dir PATH]
+ *   node --import tsx bench/collect.ts [--quick] [--reps N] [--dir PATH] [--profile-client DIR]
  *
  * Cases: one 100 MB file (`keruta-sim/large-doc`), 2,000 small files (`keruta-sim/many-files`)
  * and one 20 MB file (`--quick`: 20 MB, 500 files, and 100 MB once). Each case is one Job whose
@@ -63,6 +63,8 @@ const NAMESPACE = 'default';
 const MB = 1024 * 1024;
 const TIME_SCALE = 0.01;
 const DIR = option('--dir') ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+/** Where the Keruta child writes a V8 CPU profile (`--cpu-prof`), for finding what slows it. */
+const PROFILE_DIR = option('--profile-client');
 /** Keruta's peak extra memory may grow at most this much from the 20 MB archive to the 100 MB one. */
 const GROWTH_ALLOWANCE_MB = 8;
 const RUN_START = performance.now();
@@ -224,7 +226,7 @@ class KerutaChild {
 
   constructor(kubeconfig: string) {
     // This script in child mode, with the same loader (`--import tsx`) and a callable GC.
-    this.child = fork(__filename, ['--child', kubeconfig], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(__filename, ['--child', kubeconfig], { execArgv: [...process.execArgv, '--expose-gc', ...(PROFILE_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.ready = new Promise((resolve, reject) => {
       this.pending = { resolve: () => resolve(), reject };
     });

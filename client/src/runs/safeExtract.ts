@@ -15,6 +15,11 @@ import { extract as tarExtract, type Header } from 'tar-stream';
 /** Files up to this size are buffered and written in parallel; larger ones are streamed. */
 const SMALL_FILE_BYTES = 64 * 1024;
 const PARALLEL_WRITES = 16;
+/**
+ * How much of a large file may wait for the disk. With the stream default (16 KiB) every 64 KiB
+ * piece waited for the previous write; 1 MiB lets writes go out back to back, bounded.
+ */
+const FILE_WRITE_BUFFER = 1024 * 1024;
 
 export interface ExtractLimits {
   /** Total bytes of file content. */
@@ -154,7 +159,7 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
         return;
       }
       ensureFolder(path.dirname(target))
-        .then(() => pipeline(stream, createWriteStream(target, { flags: 'wx', mode: 0o644 })))
+        .then(() => pipeline(stream, createWriteStream(target, { flags: 'wx', mode: 0o644, highWaterMark: FILE_WRITE_BUFFER })))
         .then(
           () => next(),
           (error: Error) => fail(error),
