@@ -128,6 +128,11 @@ export interface RenderJobParams {
   readonly options: RenderOptions;
   /** The file's text, when it is not open in an editor (the server only holds open documents). */
   readonly text?: string;
+  /**
+   * Rendering for Run Task at this time (ISO 8601): the Pod gets the task as the run makes it,
+   * status IN_PROGRESS and updatedAt this time, which is what the task file then says.
+   */
+  readonly startedAt?: string;
 }
 export interface RenderJobDiagnostic {
   readonly code: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CodeLens, CompletionItem, CompletionList, DocumentSymbol, Hover, MarkupContent, Position } from 'vscode-languageserver-protocol';
+import { parse as parseYaml } from 'yaml';
 import { KERUTA_ENV_NAMES } from '../../server/src/core/envMapping';
 import { DEFAULT_RENDER_OPTIONS } from '../../server/src/core/jobRenderer';
 import { RenderJobRequest, type RenderJobParams, type RenderJobResult } from '../../server/src/protocol';
@@ -145,5 +146,21 @@ describe('language features over stdio', () => {
     assert.equal(result.found, true);
     assert.equal(result.errors, 0, JSON.stringify(result.diagnostics));
     assert.match(result.yaml, /KERUTA_TASK_ID/);
+  });
+
+  test('rendered for Run Task (startedAt): the Pod gets the task as IN_PROGRESS, updated at the start', async () => {
+    const sample = await open(join(root, 'examples', 'sample.keruta.yaml'));
+    const envOf = (yaml: string, name: string): unknown => {
+      const job = parseYaml(yaml) as { spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } };
+      return job.spec.template.spec.containers[0]!.env?.find((variable) => variable.name === name)?.value;
+    };
+    const plain = await renderJob({ uri: sample.uri, taskId: '123', options: DEFAULT_RENDER_OPTIONS });
+    assert.notEqual(envOf(plain.yaml, 'KERUTA_TASK_STATUS'), 'IN_PROGRESS', 'the sample task is not in progress to begin with');
+    const startedAt = '2026-11-27T12:34:56.789Z';
+    const started = await renderJob({ uri: sample.uri, taskId: '123', options: DEFAULT_RENDER_OPTIONS, startedAt });
+    assert.equal(started.errors, 0, JSON.stringify(started.diagnostics));
+    assert.equal(envOf(started.yaml, 'KERUTA_TASK_STATUS'), 'IN_PROGRESS');
+    assert.equal(envOf(started.yaml, 'KERUTA_TASK_UPDATED_AT'), startedAt);
+    assert.equal(envOf(started.yaml, 'KERUTA_TASK_CREATED_AT'), envOf(plain.yaml, 'KERUTA_TASK_CREATED_AT'));
   });
 });

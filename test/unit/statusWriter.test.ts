@@ -49,6 +49,18 @@ describe('status writer', () => {
     assert.equal(text.match(/^# task \d+$/gm)?.length, 20);
   });
 
+  test('a start is written as IN_PROGRESS at the time the Job was rendered with, else now', async () => {
+    const files = new MemoryFiles(new Map([['f', tasks(2, 'PENDING')]]));
+    const writer = new StatusWriter(files, () => 'f', { runsOfTask: () => [] }, { now: () => new Date('2026-11-27T10:00:00.000Z') });
+    assert.ok((await writer.writeStarted('f', 't0', '2026-11-27T09:59:59.123Z')).written);
+    assert.ok((await writer.writeStarted('f', 't1')).written);
+    const tasksNow = parseTaskFile(files.texts.get('f')!).tasks.map((task) => [task.task.id, task.task.status, task.task.updatedAt]);
+    assert.deepEqual(tasksNow, [
+      ['t0', 'IN_PROGRESS', '2026-11-27T09:59:59.123Z'],
+      ['t1', 'IN_PROGRESS', '2026-11-27T10:00:00.000Z'],
+    ]);
+  });
+
   test('an outcome is not written for an older run, nor over a status that is no longer IN_PROGRESS', async () => {
     const files = new MemoryFiles(new Map([['f', `${tasks(1)}---\nid: done\ntitle: D\nstatus: COMPLETED\n`]]));
     const newer = run('t0', 'new', '2026-01-02T00:00:00.000Z');

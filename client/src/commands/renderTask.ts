@@ -16,8 +16,11 @@ export interface RenderDeps {
   readonly log: Logger;
 }
 
-/** The rendered Job, or undefined after telling the user why there is none. */
-export async function renderTask(deps: RenderDeps, target: TaskTarget, serverVersion?: { major: string; minor: string }): Promise<RenderJobResult | undefined> {
+/**
+ * The rendered Job, or undefined after telling the user why there is none. `startedAt`: rendered
+ * for a run starting then (the task as IN_PROGRESS, updated then).
+ */
+export async function renderTask(deps: RenderDeps, target: TaskTarget, serverVersion?: { major: string; minor: string }, startedAt?: string): Promise<RenderJobResult | undefined> {
   const client = deps.languageClient();
   if (!client?.isRunning()) {
     void vscode.window.showErrorMessage(vscode.l10n.t('The Keruta language server is not running; see the Keruta output.'));
@@ -39,6 +42,7 @@ export async function renderTask(deps: RenderDeps, target: TaskTarget, serverVer
   }
   const params: RenderJobParams = {
     ...(text !== undefined ? { text } : {}),
+    ...(startedAt !== undefined ? { startedAt } : {}),
     uri: target.uri.toString(),
     taskId: target.taskId,
     options: renderOptionsFromSettings(settings, { collectorMode: collectorModeFor(settings.collector.mode, serverVersion), ...(taskFile ? { taskFile } : {}) }),

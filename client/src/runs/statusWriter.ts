@@ -69,9 +69,12 @@ export class StatusWriter {
     return (this.options.now?.() ?? new Date()).toISOString();
   }
 
-  /** Run Task started a run: the task becomes IN_PROGRESS, whatever it said before. */
-  writeStarted(file: string, taskId: string): Promise<WriteResult> {
-    return this.enqueue(file, { taskId, what: 'status IN_PROGRESS', update: (now) => ({ status: 'IN_PROGRESS', updatedAt: now }), refuse: () => undefined });
+  /**
+   * Run Task started a run: the task becomes IN_PROGRESS, whatever it said before, updated at
+   * `startedAt` (the time the Job was rendered with) or now.
+   */
+  writeStarted(file: string, taskId: string, startedAt?: string): Promise<WriteResult> {
+    return this.enqueue(file, { taskId, what: 'status IN_PROGRESS', update: (now) => ({ status: 'IN_PROGRESS', updatedAt: startedAt ?? now }), refuse: () => undefined });
   }
 
   /** A run ended: written only when it is the task's newest run and the task is still IN_PROGRESS. */

@@ -41,7 +41,8 @@ export function renderTaskJob(params: RenderJobParams, document: FeatureDocument
       .filter((finding) => finding.span[0] >= start && finding.span[0] < end && finding.span[1] <= end)
       .map((finding) => fromFinding(finding, 'task', taskLines));
 
-    const rendered = renderJob(parsed.task, renderOptions(params.options));
+    const task = typeof params.startedAt === 'string' && params.startedAt !== '' ? { ...parsed.task, status: 'IN_PROGRESS' as const, updatedAt: params.startedAt } : parsed.task;
+    const rendered = renderJob(task, renderOptions(params.options));
     const reported = new Set(diagnostics.map((diagnostic) => diagnostic.code));
     for (const problem of rendered.problems) {
       // The renderer and a rule can see the same cause; the rule's finding points at the text.
