@@ -128,5 +128,17 @@ suite('Keruta in VS Code', () => {
     assert.match(text, /^apiVersion: batch\/v1$/m);
     assert.match(text, /generateName: keruta-123-/);
     assert.match(text, /KERUTA_TASK_TITLE/);
+    // Named after the task, beside its file; shown again, the same document (its text unchanged).
+    assert.equal(editor.document.uri.scheme, 'untitled');
+    assert.equal(editor.document.uri.path, vscode.Uri.joinPath(sample, '..', '123.job.yaml').path);
+    await vscode.commands.executeCommand(Commands.showJobYaml, sample.toString(), '123');
+    const named = (): vscode.TextDocument[] => vscode.workspace.textDocuments.filter((document) => document.uri.scheme === 'untitled' && /\/123(-\d+)?\.job\.yaml$/.test(document.uri.path));
+    assert.deepEqual(named().map((document) => document.uri.path), [editor.document.uri.path]);
+    // Edited, then shown again: the edits stay, the Job opens as 123-2.job.yaml.
+    await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '# my edit\n'));
+    await vscode.commands.executeCommand(Commands.showJobYaml, sample.toString(), '123');
+    const second = await waitFor('a second Job document', () => named().find((document) => document.uri.path.endsWith('/123-2.job.yaml')), { events: [vscode.workspace.onDidOpenTextDocument] });
+    assert.equal(second.getText(), text);
+    assert.ok(editor.document.getText().startsWith('# my edit\n'));
   });
 });
