@@ -9,6 +9,7 @@
  * typed models, which turn timestamps into `Date`s that the watch never delivers.
  */
 import { Writable } from 'node:stream';
+import * as l10n from '@vscode/l10n';
 import type { Job, JobList } from 'kubernetes-types/batch/v1';
 import type { Pod, PodList } from 'kubernetes-types/core/v1';
 import { type ClusterAction, type ClusterError, explainClusterError } from './errors';
@@ -274,7 +275,7 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
             })
             .then((ws) => {
               socket = ws;
-              ws.on('close', () => resolve({ success: false, message: 'The exec stream closed without a status.' }));
+              ws.on('close', () => resolve({ success: false, message: l10n.t('The exec stream closed without a status.') }));
             })
             .catch(reject);
         });

@@ -1,11 +1,12 @@
 /**
  * Loads the kubeconfig the settings name (keruta.kubernetes.configPath, .context, .inCluster) into
- * a client-node KubeConfig, with a clear error for every way that can fail. No `vscode` import;
- * the caller passes the lazily imported client-node module.
+ * a client-node KubeConfig, with a clear error for every way that can fail (localized with
+ * `@vscode/l10n`). No `vscode` import; the caller passes the lazily imported client-node module.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { ClusterError } from './errors';
 
 import type * as K8sModule from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
@@ -39,7 +40,14 @@ export interface KubeConfigEnvironment {
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-const CONFIG_FIX = 'Fix keruta.kubernetes.configPath, or clear it to use the default kubeconfig (KUBECONFIG or ~/.kube/config).';
+
+/** Translated when asked for, not at load time (the bundle is configured later). */
+function configFix(): string {
+  return l10n.t('Fix keruta.kubernetes.configPath, or clear it to use the default kubeconfig (KUBECONFIG or ~/.kube/config).');
+}
+
+/** Which kubeconfig file a message is about: each has its own whole-sentence templates. */
+type ConfigFileRole = 'configPath' | 'KUBECONFIG' | 'default';
 
 function configError(message: string, fix: string): { error: ClusterError } {
   return { error: { kind: 'config', message, fix } };
@@ -57,17 +65,53 @@ function firstLine(error: unknown): string {
 }
 
 /** Checks that a file can be read, with the reason when it cannot. */
-function checkReadable(file: string, what: string): { error: ClusterError } | undefined {
+function checkReadable(file: string, role: ConfigFileRole): { error: ClusterError } | undefined {
+  const pick = (texts: Record<ConfigFileRole, () => string>): string => texts[role]();
   try {
     const stat = fs.statSync(file);
-    if (stat.isDirectory()) return configError(`The ${what} ${file} is a directory, not a kubeconfig file.`, CONFIG_FIX);
+    if (stat.isDirectory()) {
+      return configError(
+        pick({
+          configPath: () => l10n.t('The kubeconfig file {0} is a directory, not a kubeconfig file.', file),
+          KUBECONFIG: () => l10n.t('The kubeconfig file (from KUBECONFIG) {0} is a directory, not a kubeconfig file.', file),
+          default: () => l10n.t('The default kubeconfig {0} is a directory, not a kubeconfig file.', file),
+        }),
+        configFix(),
+      );
+    }
     fs.accessSync(file, fs.constants.R_OK);
     return undefined;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') return configError(`The ${what} ${file} does not exist.`, CONFIG_FIX);
-    if (code === 'EACCES' || code === 'EPERM') return configError(`The ${what} ${file} cannot be read (permission denied).`, `Make the file readable by your user, or ${CONFIG_FIX.charAt(0).toLowerCase()}${CONFIG_FIX.slice(1)}`);
-    return configError(`The ${what} ${file} cannot be read: ${firstLine(error)}.`, CONFIG_FIX);
+    if (code === 'ENOENT') {
+      return configError(
+        pick({
+          configPath: () => l10n.t('The kubeconfig file {0} does not exist.', file),
+          KUBECONFIG: () => l10n.t('The kubeconfig file (from KUBECONFIG) {0} does not exist.', file),
+          default: () => l10n.t('The default kubeconfig {0} does not exist.', file),
+        }),
+        configFix(),
+      );
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      return configError(
+        pick({
+          configPath: () => l10n.t('The kubeconfig file {0} cannot be read (permission denied).', file),
+          KUBECONFIG: () => l10n.t('The kubeconfig file (from KUBECONFIG) {0} cannot be read (permission denied).', file),
+          default: () => l10n.t('The default kubeconfig {0} cannot be read (permission denied).', file),
+        }),
+        l10n.t('Make the file readable by your user, or fix keruta.kubernetes.configPath, or clear it to use the default kubeconfig (KUBECONFIG or ~/.kube/config).'),
+      );
+    }
+    const reason = firstLine(error);
+    return configError(
+      pick({
+        configPath: () => l10n.t('The kubeconfig file {0} cannot be read: {1}.', file, reason),
+        KUBECONFIG: () => l10n.t('The kubeconfig file (from KUBECONFIG) {0} cannot be read: {1}.', file, reason),
+        default: () => l10n.t('The default kubeconfig {0} cannot be read: {1}.', file, reason),
+      }),
+      configFix(),
+    );
   }
 }
 
@@ -75,12 +119,12 @@ function loadInCluster(kc: KubeConfig, environment: KubeConfigEnvironment): { er
   const env = environment.env ?? process.env;
   const prefix = environment.serviceAccountPrefix ?? '';
   const tokenFile = `${prefix}${SERVICE_ACCOUNT_DIR}/token`;
-  const fix = 'Turn off keruta.kubernetes.inCluster to use a kubeconfig, or run VS Code in a Pod with a service account token mounted.';
+  const fix = l10n.t('Turn off keruta.kubernetes.inCluster to use a kubeconfig, or run VS Code in a Pod with a service account token mounted.');
   if (!env['KUBERNETES_SERVICE_HOST'] || !env['KUBERNETES_SERVICE_PORT']) {
-    return configError('keruta.kubernetes.inCluster is on, but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set: VS Code is not running inside a Kubernetes Pod.', fix);
+    return configError(l10n.t('keruta.kubernetes.inCluster is on, but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set: VS Code is not running inside a Kubernetes Pod.'), fix);
   }
   if (!fs.existsSync(tokenFile)) {
-    return configError(`keruta.kubernetes.inCluster is on, but there is no service account token at ${tokenFile}.`, fix);
+    return configError(l10n.t('keruta.kubernetes.inCluster is on, but there is no service account token at {0}.', tokenFile), fix);
   }
   const saved = { host: process.env['KUBERNETES_SERVICE_HOST'], port: process.env['KUBERNETES_SERVICE_PORT'] };
   // client-node reads the address from process.env; pass the environment given.
@@ -103,8 +147,8 @@ function loadDefault(kc: KubeConfig, environment: KubeConfigEnvironment): { erro
   const list = (env['KUBECONFIG'] ?? '').split(path.delimiter).filter((file) => file !== '');
   if (list.length > 0) {
     for (const file of list) {
-      const problem = checkReadable(file, 'kubeconfig file (from KUBECONFIG)');
-      if (problem) return { error: { ...problem.error, fix: 'Fix the KUBECONFIG environment variable, or set keruta.kubernetes.configPath to a kubeconfig file.' } };
+      const problem = checkReadable(file, 'KUBECONFIG');
+      if (problem) return { error: { ...problem.error, fix: l10n.t('Fix the KUBECONFIG environment variable, or set keruta.kubernetes.configPath to a kubeconfig file.') } };
     }
     const [first, ...rest] = list as [string, ...string[]];
     kc.loadFromFile(first);
@@ -117,14 +161,14 @@ function loadDefault(kc: KubeConfig, environment: KubeConfigEnvironment): { erro
   }
   const file = path.join(home, '.kube', 'config');
   if (fs.existsSync(file)) {
-    const problem = checkReadable(file, 'default kubeconfig');
+    const problem = checkReadable(file, 'default');
     if (problem) return problem;
     kc.loadFromFile(file);
     return { source: file };
   }
   return configError(
-    `No kubeconfig was found: KUBECONFIG is not set and ${file} does not exist.`,
-    'Set keruta.kubernetes.configPath to your kubeconfig file, set KUBECONFIG before starting VS Code, or turn on keruta.kubernetes.inCluster when VS Code runs in a Pod.',
+    l10n.t('No kubeconfig was found: KUBECONFIG is not set and {0} does not exist.', file),
+    l10n.t('Set keruta.kubernetes.configPath to your kubeconfig file, set KUBECONFIG before starting VS Code, or turn on keruta.kubernetes.inCluster when VS Code runs in a Pod.'),
   );
 }
 
@@ -136,10 +180,11 @@ export function loadKubeConfig(options: KubeConfigOptions, k8s: K8s, environment
     if (options.inCluster) {
       const problem = loadInCluster(kc, environment);
       if (problem) return problem;
-      source = 'the in-cluster service account';
+      // Stands where a kubeconfig's path stands in the messages below.
+      source = l10n.t('the in-cluster service account');
     } else if (options.configPath.trim() !== '') {
       const file = path.resolve(expandHome(options.configPath.trim(), environment.homeDir ?? os.homedir()));
-      const problem = checkReadable(file, 'kubeconfig file');
+      const problem = checkReadable(file, 'configPath');
       if (problem) return problem;
       kc.loadFromFile(file);
       source = file;
@@ -149,35 +194,60 @@ export function loadKubeConfig(options: KubeConfigOptions, k8s: K8s, environment
       source = loaded.source;
     }
   } catch (error) {
-    return configError(`The kubeconfig is not valid: ${firstLine(error)}.`, options.inCluster ? 'Check the service account files of the Pod.' : 'Fix the YAML of the kubeconfig (kubectl config view shows what kubectl makes of it), or point keruta.kubernetes.configPath at another file.');
+    return configError(
+      l10n.t('The kubeconfig is not valid: {0}.', firstLine(error)),
+      options.inCluster
+        ? l10n.t('Check the service account files of the Pod.')
+        : l10n.t('Fix the YAML of the kubeconfig (kubectl config view shows what kubectl makes of it), or point keruta.kubernetes.configPath at another file.'),
+    );
   }
 
   const contexts = kc.getContexts().map((context) => context.name);
-  const available = contexts.length > 0 ? `Available contexts: ${contexts.join(', ')}.` : 'It defines no contexts.';
   if (contexts.length === 0) {
-    return configError(`The kubeconfig ${source} defines no contexts.`, 'Add a context to the kubeconfig (kubectl config set-context), or point keruta.kubernetes.configPath at another file.');
+    return configError(
+      l10n.t('The kubeconfig {0} defines no contexts.', source),
+      l10n.t('Add a context to the kubeconfig (kubectl config set-context), or point keruta.kubernetes.configPath at another file.'),
+    );
   }
+  // A sentence of its own, after the one that says what is wrong.
+  const available = l10n.t('Available contexts: {0}.', contexts.join(', '));
   const wanted = options.inCluster ? '' : options.context.trim();
   if (wanted !== '') {
     if (!contexts.includes(wanted)) {
-      return configError(`The context "${wanted}" (keruta.kubernetes.context) is not in the kubeconfig ${source}. ${available}`, 'Set keruta.kubernetes.context to one of the available contexts, or clear it to use the current-context.');
+      return configError(
+        l10n.t('The context "{0}" (keruta.kubernetes.context) is not in the kubeconfig {1}. {2}', wanted, source, available),
+        l10n.t('Set keruta.kubernetes.context to one of the available contexts, or clear it to use the current-context.'),
+      );
     }
     kc.setCurrentContext(wanted);
   }
   const contextName = kc.getCurrentContext();
   if (!contextName) {
-    return configError(`The kubeconfig ${source} has no current-context. ${available}`, 'Set keruta.kubernetes.context to one of the available contexts, or run kubectl config use-context.');
+    return configError(
+      l10n.t('The kubeconfig {0} has no current-context. {1}', source, available),
+      l10n.t('Set keruta.kubernetes.context to one of the available contexts, or run kubectl config use-context.'),
+    );
   }
   const context = kc.getContextObject(contextName);
   if (!context) {
-    return configError(`The current-context "${contextName}" of the kubeconfig ${source} is not defined in it. ${available}`, 'Set keruta.kubernetes.context to one of the available contexts, or run kubectl config use-context.');
+    return configError(
+      l10n.t('The current-context "{0}" of the kubeconfig {1} is not defined in it. {2}', contextName, source, available),
+      l10n.t('Set keruta.kubernetes.context to one of the available contexts, or run kubectl config use-context.'),
+    );
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
-    return configError(`The context "${contextName}" refers to the cluster "${context.cluster}", which the kubeconfig ${source} does not define.`, 'Fix the context in the kubeconfig, or pick another with keruta.kubernetes.context.');
+    return configError(
+      l10n.t('The context "{0}" refers to the cluster "{1}", which the kubeconfig {2} does not define.', contextName, String(context.cluster), source),
+      l10n.t('Fix the context in the kubeconfig, or pick another with keruta.kubernetes.context.'),
+    );
   }
   if (!kc.getCurrentUser()) {
-    return configError(`The context "${contextName}" refers to the user "${context.user}", which the kubeconfig ${source} does not define.`, 'Fix the context in the kubeconfig, or pick another with keruta.kubernetes.context.');
+    // client-node keeps a context without a user (`user` undefined): named as before, "undefined".
+    return configError(
+      l10n.t('The context "{0}" refers to the user "{1}", which the kubeconfig {2} does not define.', contextName, String(context.user), source),
+      l10n.t('Fix the context in the kubeconfig, or pick another with keruta.kubernetes.context.'),
+    );
   }
   const namespace = context.namespace?.trim();
   return { kc, contextName, server: cluster.server, ...(namespace ? { namespace } : {}) };

@@ -5,6 +5,7 @@
  * (410), and back off after errors. Never polls. Keeps a cache keyed by uid and reports changes
  * in batches, including the ones a re-list reveals (objects deleted while nobody watched).
  */
+import * as l10n from '@vscode/l10n';
 import type { ClusterClient, WatchedKind, WatchHandle } from './clusterClient';
 import { ClusterRequestError } from './clusterClient';
 import type { ClusterError } from './errors';
@@ -240,7 +241,11 @@ export class ListWatch<T extends WatchedObject> {
     const delay = Math.min(max, initial * 2 ** this.failures) * (0.8 + Math.random() * 0.4);
     this.failures++;
     const generation = this.generation;
-    const explained: ClusterError = error ?? { kind: 'unknown', message: `The ${this.kind} watch in ${this.namespace} ended without a reason.`, fix: 'Keruta retries by itself.' };
+    const explained: ClusterError = error ?? {
+      kind: 'unknown',
+      message: l10n.t('The {0} watch in {1} ended without a reason.', this.kind, this.namespace),
+      fix: l10n.t('Keruta retries by itself.'),
+    };
     this.options.log?.(`${this.kind} watch in ${this.namespace} failed (${explained.message}); retrying in ${Math.round(delay)} ms`);
     this.setHealth({ state: 'retrying', error: explained, retryAt: Date.now() + delay });
     this.timer = setTimeout(() => {

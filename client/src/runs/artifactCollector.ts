@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import * as l10n from '@vscode/l10n';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { COLLECT_COMMAND, COLLECTOR_CONTAINER, DOC_DIR, MAIN_CONTAINER } from '../../../server/src/core/collectorPod';
 import { type ClusterClient, clusterErrorOf } from '../cluster/clusterClient';
@@ -72,37 +73,43 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-function describeTtl(ttl: number | undefined): string {
-  return ttl === undefined ? '' : ` (ttlSecondsAfterFinished: ${ttl} s)`;
-}
-
 /** Checks that the collector still runs and the main container has started; explains otherwise. */
 export function checkPodReady(pod: Pod | undefined, request: Pick<CollectRequest, 'pod' | 'ttlSecondsAfterFinished'>): void {
   if (!pod) {
     throw new CollectError(
       'pod-gone',
-      `The Pod ${request.pod} no longer exists: its Job was probably deleted after it finished${describeTtl(request.ttlSecondsAfterFinished)}, or the Pod was evicted.`,
-      'Collect sooner, or give the task a longer job.ttlSecondsAfterFinished (setting keruta.job.ttlSecondsAfterFinished).',
+      request.ttlSecondsAfterFinished === undefined
+        ? l10n.t('The Pod {0} no longer exists: its Job was probably deleted after it finished, or the Pod was evicted.', request.pod)
+        : l10n.t('The Pod {0} no longer exists: its Job was probably deleted after it finished (ttlSecondsAfterFinished: {1} s), or the Pod was evicted.', request.pod, request.ttlSecondsAfterFinished),
+      l10n.t('Collect sooner, or give the task a longer job.ttlSecondsAfterFinished (setting keruta.job.ttlSecondsAfterFinished).'),
     );
   }
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const collector = statuses.find((status) => status.name === COLLECTOR_CONTAINER);
   const main = statuses.find((status) => status.name === MAIN_CONTAINER);
   if (!collector) {
-    throw new CollectError('collector-not-running', `The Pod ${request.pod} has no running collector sidecar yet.`, 'Wait until the Pod has started, or turn on keruta.collector.enabled before running the task.');
+    throw new CollectError(
+      'collector-not-running',
+      l10n.t('The Pod {0} has no running collector sidecar yet.', request.pod),
+      l10n.t('Wait until the Pod has started, or turn on keruta.collector.enabled before running the task.'),
+    );
   }
   if (!collector.state?.running) {
     const ended = collector.state?.terminated;
-    throw new CollectError(
-      'collector-not-running',
-      ended
-        ? `The collector of ${request.pod} has ended (${ended.reason ?? 'exit code ' + String(ended.exitCode)}): it was released, its collection window passed, or the Pod was evicted; the files left with it.`
-        : `The collector of ${request.pod} is not running (${collector.state?.waiting?.reason ?? 'waiting'}).`,
-      'Collect while the run is finishing, or raise keruta.collector.windowSeconds.',
-    );
+    const waitingReason = collector.state?.waiting?.reason;
+    let message: string;
+    if (ended) {
+      message =
+        typeof ended.reason === 'string'
+          ? l10n.t('The collector of {0} has ended ({1}): it was released, its collection window passed, or the Pod was evicted; the files left with it.', request.pod, ended.reason)
+          : l10n.t('The collector of {0} has ended (exit code {1}): it was released, its collection window passed, or the Pod was evicted; the files left with it.', request.pod, String(ended.exitCode));
+    } else {
+      message = typeof waitingReason === 'string' ? l10n.t('The collector of {0} is not running ({1}).', request.pod, waitingReason) : l10n.t('The collector of {0} is not running (waiting).', request.pod);
+    }
+    throw new CollectError('collector-not-running', message, l10n.t('Collect while the run is finishing, or raise keruta.collector.windowSeconds.'));
   }
   if (main && !main.state?.running && !main.state?.terminated && (main.lastState?.terminated === undefined)) {
-    throw new CollectError('not-started', `The main container of ${request.pod} has not started yet: there is nothing to collect.`, 'Try again once the run is going.');
+    throw new CollectError('not-started', l10n.t('The main container of {0} has not started yet: there is nothing to collect.', request.pod), l10n.t('Try again once the run is going.'));
   }
 }
 
@@ -117,20 +124,25 @@ async function explainLostPod(client: ClusterClient, request: CollectRequest): P
   } catch {
     return; // the cluster cannot say; the caller reports the stream's own message
   }
-  const nothingKept = 'Nothing was kept.';
   if (!pod) {
     throw new CollectError(
       'pod-gone',
-      `The Pod ${request.pod} went away during the collection (deleted, evicted, or its Job removed${describeTtl(request.ttlSecondsAfterFinished)}); its files went with it. ${nothingKept}`,
-      'Keep the Pod until the collection has ended; if the Job is deleted automatically, give the task a longer job.ttlSecondsAfterFinished (setting keruta.job.ttlSecondsAfterFinished).',
+      request.ttlSecondsAfterFinished === undefined
+        ? l10n.t('The Pod {0} went away during the collection (deleted, evicted, or its Job removed); its files went with it. Nothing was kept.', request.pod)
+        : l10n.t(
+            'The Pod {0} went away during the collection (deleted, evicted, or its Job removed (ttlSecondsAfterFinished: {1} s)); its files went with it. Nothing was kept.',
+            request.pod,
+            request.ttlSecondsAfterFinished,
+          ),
+      l10n.t('Keep the Pod until the collection has ended; if the Job is deleted automatically, give the task a longer job.ttlSecondsAfterFinished (setting keruta.job.ttlSecondsAfterFinished).'),
     );
   }
   const deleting = pod.metadata?.deletionTimestamp;
   if (deleting) {
     throw new CollectError(
       'pod-gone',
-      `The Pod ${request.pod} was deleted during the collection (its deletion started at ${String(deleting)}); its files go with it. ${nothingKept}`,
-      'Keep the Pod until the collection has ended (do not delete or drain it meanwhile).',
+      l10n.t('The Pod {0} was deleted during the collection (its deletion started at {1}); its files go with it. Nothing was kept.', request.pod, String(deleting)),
+      l10n.t('Keep the Pod until the collection has ended (do not delete or drain it meanwhile).'),
     );
   }
   checkPodReady(pod, request);
@@ -153,7 +165,7 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
   try {
     await mkdir(staging, { recursive: true });
   } catch (error) {
-    throw new CollectError('io', `Could not create ${staging}: ${String(error)}`, 'Check that the workspace folder is writable, or change keruta.collector.outputFolder.');
+    throw new CollectError('io', l10n.t('Could not create {0}: {1}', staging, String(error)), l10n.t('Check that the workspace folder is writable, or change keruta.collector.outputFolder.'));
   }
   const abort = new AbortController();
   const extraction = extractTar(staging, request.limits);
@@ -184,10 +196,19 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
       await extraction.done.catch(() => undefined);
       if (/No such file or directory/i.test(errorText) && errorText.includes(DOC_DIR)) return await finish(root, staging, request, { files: [], bytes: 0, refused: [] });
       await explainLostPod(client, request);
+      const said = errorText || result.message;
+      let message: string;
+      if (result.exitCode !== undefined) {
+        message = said ? l10n.t('tar in the collector of {0} failed (exit code {1}): {2}', request.pod, result.exitCode, said) : l10n.t('tar in the collector of {0} failed (exit code {1}): no message', request.pod, result.exitCode);
+      } else {
+        message = said ? l10n.t('tar in the collector of {0} failed: {1}', request.pod, said) : l10n.t('tar in the collector of {0} failed: no message', request.pod);
+      }
       throw new CollectError(
         'tar-failed',
-        `tar in the collector of ${request.pod} failed${result.exitCode !== undefined ? ` (exit code ${result.exitCode})` : ''}: ${errorText || result.message || 'no message'}`,
-        /not found|executable file/i.test(`${errorText} ${result.message ?? ''}`) ? 'The collector image needs sh and tar: set keruta.collector.image to one that has them (busybox does).' : 'See the message; try again.',
+        message,
+        /not found|executable file/i.test(`${errorText} ${result.message ?? ''}`)
+          ? l10n.t('The collector image needs sh and tar: set keruta.collector.image to one that has them (busybox does).')
+          : l10n.t('See the message; try again.'),
       );
     }
     extraction.input.end();
@@ -197,10 +218,19 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
     if (error instanceof CollectError) throw error;
     if (error instanceof ExtractLimitError) {
-      const setting = error.limit === 'maxBytes' ? 'keruta.collector.maxBytes' : 'keruta.collector.maxFiles';
-      throw new CollectError('limit', `Collection of ${request.pod} stopped: ${error.message}. Nothing was kept.`, `Raise ${setting} (now ${error.allowed}) or make the task write less to /.keruta/doc.`);
+      throw error.limit === 'maxBytes'
+        ? new CollectError(
+            'limit',
+            l10n.t('Collection of {0} stopped: the files are larger than {1} bytes (at least {2}). Nothing was kept.', request.pod, error.allowed, error.reached),
+            l10n.t('Raise keruta.collector.maxBytes (now {0}) or make the task write less to /.keruta/doc.', error.allowed),
+          )
+        : new CollectError(
+            'limit',
+            l10n.t('Collection of {0} stopped: there are more than {1} files. Nothing was kept.', request.pod, error.allowed),
+            l10n.t('Raise keruta.collector.maxFiles (now {0}) or make the task write less to /.keruta/doc.', error.allowed),
+          );
     }
-    throw new CollectError('io', `Collection of ${request.pod} failed: ${error instanceof Error ? error.message : String(error)}`, 'Check the workspace folder and try again.');
+    throw new CollectError('io', l10n.t('Collection of {0} failed: {1}', request.pod, error instanceof Error ? error.message : String(error)), l10n.t('Check the workspace folder and try again.'));
   }
 }
 

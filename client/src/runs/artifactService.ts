@@ -5,6 +5,7 @@
  * delete the Job when the settings ask for it. Also collection on demand. No `vscode` import.
  */
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { ClusterClient } from '../cluster/clusterClient';
 import { Emitter, type Event } from '../util/events';
 import { CollectError, collectArtifacts, type CollectedArtifacts } from './artifactCollector';
@@ -84,8 +85,8 @@ export class ArtifactService {
     const settings = await this.settingsFor(run);
     if (!target || !settings) {
       const error = !target
-        ? new CollectError('not-started', `The run ${run.name} has no Pod to collect from.`, 'Try again once the run has a Pod.')
-        : new CollectError('io', `The task of ${run.name} is not in a workspace folder: there is nowhere to put its files.`, 'Open the folder that holds the task file.');
+        ? new CollectError('not-started', l10n.t('The run {0} has no Pod to collect from.', run.name), l10n.t('Try again once the run has a Pod.'))
+        : new CollectError('io', l10n.t('The task of {0} is not in a workspace folder: there is nowhere to put its files.', run.name), l10n.t('Open the folder that holds the task file.'));
       const record: CollectionRecord = { run, pod: target ?? '', trigger: 'on-demand', at: Date.now(), error };
       this.remember(record);
       return record;
@@ -115,7 +116,7 @@ export class ArtifactService {
       }
       return { ...base, result };
     } catch (error) {
-      const failure = error instanceof CollectError ? error : new CollectError('io', String(error), 'Try again.');
+      const failure = error instanceof CollectError ? error : new CollectError('io', String(error), l10n.t('Try again.'));
       this.log(`${run.name}: collection failed: ${failure.message} ${failure.fix}`);
       return { ...base, error: failure };
     }

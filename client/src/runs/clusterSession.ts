@@ -4,6 +4,7 @@
  * writer, run service). A new configuration gets a new session; views hold the `SessionRunStore`,
  * which follows whichever session is current. No `vscode` import.
  */
+import * as l10n from '@vscode/l10n';
 import { type ClusterClient, createClusterClient } from '../cluster/clusterClient';
 import type { ClusterError } from '../cluster/errors';
 import { type K8s, type KubeConfigOptions, loadKubeConfig } from '../cluster/kubeConfig';
@@ -65,7 +66,7 @@ export async function openSession(settings: SessionSettings, deps: SessionDeps):
   try {
     k8s = await deps.loadK8s();
   } catch (error) {
-    return { kind: 'error', error: { kind: 'unknown', message: `The Kubernetes client could not be loaded: ${String(error)}`, fix: 'Reinstall the Keruta extension.' } };
+    return { kind: 'error', error: { kind: 'unknown', message: l10n.t('The Kubernetes client could not be loaded: {0}', String(error)), fix: l10n.t('Reinstall the Keruta extension.') } };
   }
   const loaded = loadKubeConfig(settings, k8s);
   if ('error' in loaded) return { kind: 'error', error: loaded.error };

@@ -12,6 +12,7 @@
  */
 import { Writable } from 'node:stream';
 import type * as K8sModule from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import * as l10n from '@vscode/l10n';
 import { type ClusterAction, type ClusterError, explainClusterError } from '../cluster/errors';
 import type { K8s, KubeConfig } from '../cluster/kubeConfig';
 import { type Disposable, Emitter, type Event } from '../util/events';
@@ -463,8 +464,8 @@ export class LogFollower implements Disposable {
     return {
       kind: 'not-found',
       code: 404,
-      message: `The Pod "${pod}" no longer exists in namespace "${namespace}", so its log is gone. Its Job may have been deleted by its TTL (ttlSecondsAfterFinished), or by Stop or Clean Up.`,
-      fix: 'Run the task again to get a new log; to keep finished Jobs longer, raise keruta.job.ttlSecondsAfterFinished.',
+      message: l10n.t('The Pod "{0}" no longer exists in namespace "{1}", so its log is gone. Its Job may have been deleted by its TTL (ttlSecondsAfterFinished), or by Stop or Clean Up.', pod, namespace),
+      fix: l10n.t('Run the task again to get a new log; to keep finished Jobs longer, raise keruta.job.ttlSecondsAfterFinished.'),
     };
   }
 
@@ -473,19 +474,25 @@ export class LogFollower implements Disposable {
     return {
       kind: 'invalid',
       code: 400,
-      message: `The Pod "${pod}" has no container "${container}"${containers.length > 0 ? ` (its containers: ${containers.join(', ')})` : ''}.`,
-      fix: 'Show the log of one of its containers.',
+      message:
+        containers.length > 0
+          ? l10n.t('The Pod "{0}" has no container "{1}" (its containers: {2}).', pod, container, containers.join(', '))
+          : l10n.t('The Pod "{0}" has no container "{1}".', pod, container),
+      fix: l10n.t('Show the log of one of its containers.'),
     };
   }
 
   private neverStarted(reason: string | undefined, detail: string | undefined): ClusterError {
     const { pod, container } = this.target;
     const minutes = Math.round(this.timing.giveUpAfterMs / 6_000) / 10;
-    const why = reason ? ` It is still waiting: ${reason}${detail ? ` (${detail})` : ''}.` : '';
+    let message: string;
+    if (!reason) message = l10n.t('The container "{0}" of Pod "{1}" did not start within {2} minutes.', container, pod, minutes);
+    else if (!detail) message = l10n.t('The container "{0}" of Pod "{1}" did not start within {2} minutes. It is still waiting: {3}.', container, pod, minutes, reason);
+    else message = l10n.t('The container "{0}" of Pod "{1}" did not start within {2} minutes. It is still waiting: {3} ({4}).', container, pod, minutes, reason, detail);
     return {
       kind: 'timeout',
-      message: `The container "${container}" of Pod "${pod}" did not start within ${minutes} minutes.${why}`,
-      fix: 'Check the run for the reason (image pull, a missing Secret, no node with enough resources), then show the logs again.',
+      message,
+      fix: l10n.t('Check the run for the reason (image pull, a missing Secret, no node with enough resources), then show the logs again.'),
     };
   }
 }

@@ -3,6 +3,7 @@
  * Job in the background, write CANCELLED), outcomes written back as the tracker reports them, and
  * clean-up of finished Jobs. No `vscode` import; the commands put a UI around it.
  */
+import * as l10n from '@vscode/l10n';
 import type { Job } from 'kubernetes-types/batch/v1';
 import { COLLECTOR_CONTAINER, RELEASE_COMMAND } from '../../../server/src/core/collectorPod';
 import { ANNOTATION_STARTED_AT, MANAGED_SELECTOR } from '../../../server/src/core/jobRenderer';
@@ -111,7 +112,7 @@ export class RunService implements Disposable {
     const created = await this.client.createJob(request.namespace, { ...request.job, metadata });
     const run = this.tracker.registerCreated(created);
     this.log(`${request.taskId}: created Job ${request.namespace}/${created.metadata?.name ?? '?'}`);
-    const write: WriteResult = request.file ? await this.writer.writeStarted(request.file, request.taskId) : { written: false, reason: 'the Job names no task file of this workspace' };
+    const write: WriteResult = request.file ? await this.writer.writeStarted(request.file, request.taskId) : { written: false, reason: l10n.t('the Job names no task file of this workspace') };
     return { run, job: created, write };
   }
 

@@ -14,6 +14,7 @@
  * The task's outcome is judged from the Job's conditions, which the Job controller derives from
  * the Pod phase, that is from the main container's exit code: the collector always exits 0.
  */
+import * as l10n from '@vscode/l10n';
 import type { Job, JobCondition } from 'kubernetes-types/batch/v1';
 import type { ContainerStateTerminated, Pod } from 'kubernetes-types/core/v1';
 import {
@@ -133,7 +134,9 @@ export function deriveRunState(job: Job | undefined, pods: readonly Pod[], conte
     phase: 'failed',
     taskStatus: 'FAILED',
     reason: CRASH_LOOP_BACK_OFF,
-    message: `The main container crash-looped for more than ${limitMs / 1000} s${kubernetesMessage ? `: ${kubernetesMessage}` : ''}`,
+    message: kubernetesMessage
+      ? l10n.t('The main container crash-looped for more than {0} s: {1}', limitMs / 1000, kubernetesMessage)
+      : l10n.t('The main container crash-looped for more than {0} s', limitMs / 1000),
     ...timing,
     ...common,
     stopJob: true,
@@ -228,23 +231,33 @@ export function finalTaskStatus(previous: RunState | undefined, next: RunState):
   return next.taskStatus === 'COMPLETED' || next.taskStatus === 'FAILED' ? next.taskStatus : undefined;
 }
 
-const PHASE_LABELS: Record<RunPhase, string> = {
-  pending: 'Pending',
-  running: 'Running',
-  finishing: 'Finishing',
-  failing: 'Failing',
-  succeeded: 'Succeeded',
-  failed: 'Failed',
-  gone: 'Gone',
-};
-
-/** Short English text for the status bar and the tree: "Running", "Failed: BackoffLimitExceeded (exit code 3)", "Pending: ImagePullBackOff". */
+/**
+ * Short text for the status bar and the tree (translated): "Running", "Failed: BackoffLimitExceeded (exit code 3)",
+ * "Pending: ImagePullBackOff". The Kubernetes reason stays as Kubernetes gives it.
+ */
 export function describeRunState(state: RunState): string {
-  let text = PHASE_LABELS[state.phase];
-  const showsReason = state.phase === 'pending' || state.phase === 'running' || state.phase === 'failing' || state.phase === 'failed';
-  if (showsReason && state.reason) text += `: ${state.reason}`;
+  // Each phase spells out its whole variants, so that a translation can order the reason and the exit code freely.
+  const reason = state.reason ? state.reason : undefined;
   const failedRun = state.phase === 'failed' || state.phase === 'failing' || (state.phase === 'running' && state.reason !== undefined);
-  if (failedRun && state.mainExitCode !== undefined && state.mainExitCode !== 0) text += ` (exit code ${state.mainExitCode})`;
-  return text;
+  const code = failedRun && state.mainExitCode !== undefined && state.mainExitCode !== 0 ? state.mainExitCode : undefined;
+  switch (state.phase) {
+    case 'pending':
+      return reason !== undefined ? l10n.t('Pending: {0}', reason) : l10n.t('Pending');
+    case 'running':
+      if (reason !== undefined) return code !== undefined ? l10n.t('Running: {0} (exit code {1})', reason, code) : l10n.t('Running: {0}', reason);
+      return code !== undefined ? l10n.t('Running (exit code {0})', code) : l10n.t('Running');
+    case 'finishing':
+      return l10n.t('Finishing');
+    case 'failing':
+      if (reason !== undefined) return code !== undefined ? l10n.t('Failing: {0} (exit code {1})', reason, code) : l10n.t('Failing: {0}', reason);
+      return code !== undefined ? l10n.t('Failing (exit code {0})', code) : l10n.t('Failing');
+    case 'succeeded':
+      return l10n.t('Succeeded');
+    case 'failed':
+      if (reason !== undefined) return code !== undefined ? l10n.t('Failed: {0} (exit code {1})', reason, code) : l10n.t('Failed: {0}', reason);
+      return code !== undefined ? l10n.t('Failed (exit code {0})', code) : l10n.t('Failed');
+    case 'gone':
+      return l10n.t('Gone');
+  }
 }
 

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
+import * as l10n from '@vscode/l10n';
 import { extract as tarExtract, type Header } from 'tar-stream';
 
 /** Files up to this size are buffered and written in parallel; larger ones are streamed. */
@@ -47,7 +48,7 @@ export class ExtractLimitError extends Error {
     readonly allowed: number,
     readonly reached: number,
   ) {
-    super(limit === 'maxBytes' ? `the files are larger than ${allowed} bytes (at least ${reached})` : `there are more than ${allowed} files`);
+    super(limit === 'maxBytes' ? l10n.t('the files are larger than {0} bytes (at least {1})', allowed, reached) : l10n.t('there are more than {0} files', allowed));
     this.name = 'ExtractLimitError';
   }
 }
@@ -55,14 +56,16 @@ export class ExtractLimitError extends Error {
 /** Why an entry is not written, or undefined for a safe one; `relative` is its safe relative path. */
 export function checkEntry(header: Pick<Header, 'name' | 'type' | 'linkname'>): { relative: string } | { reason: string } {
   const raw = header.name;
-  if (raw.includes('\0')) return { reason: 'its name contains a NUL character' };
-  if (header.type === 'symlink') return { reason: `a symbolic link (to ${header.linkname ?? '?'}) is not extracted` };
-  if (header.type === 'link') return { reason: `a hard link (to ${header.linkname ?? '?'}) is not extracted` };
-  if (header.type === 'character-device' || header.type === 'block-device' || header.type === 'fifo') return { reason: `a ${header.type} is not extracted` };
-  if (header.type !== 'file' && header.type !== 'contiguous-file' && header.type !== 'directory') return { reason: `an entry of type ${String(header.type)} is not extracted` };
-  if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\')) return { reason: 'an absolute path leaves the target folder' };
+  if (raw.includes('\0')) return { reason: l10n.t('its name contains a NUL character') };
+  if (header.type === 'symlink') return { reason: l10n.t('a symbolic link (to {0}) is not extracted', header.linkname ?? '?') };
+  if (header.type === 'link') return { reason: l10n.t('a hard link (to {0}) is not extracted', header.linkname ?? '?') };
+  if (header.type === 'character-device') return { reason: l10n.t('a character-device is not extracted') };
+  if (header.type === 'block-device') return { reason: l10n.t('a block-device is not extracted') };
+  if (header.type === 'fifo') return { reason: l10n.t('a fifo is not extracted') };
+  if (header.type !== 'file' && header.type !== 'contiguous-file' && header.type !== 'directory') return { reason: l10n.t('an entry of type {0} is not extracted', String(header.type)) };
+  if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\')) return { reason: l10n.t('an absolute path leaves the target folder') };
   const parts = raw.replace(/\\/g, '/').split('/').filter((part: string) => part !== '' && part !== '.');
-  if (parts.includes('..')) return { reason: 'a path with ".." leaves the target folder' };
+  if (parts.includes('..')) return { reason: l10n.t('a path with ".." leaves the target folder') };
   return { relative: parts.join('/') };
 }
 
@@ -129,10 +132,10 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
         return skip(checked.reason);
       }
       const under = refusedLinks.find((link) => checked.relative.startsWith(`${link}/`));
-      if (under) return skip(`it lies below ${under}, a link that was refused`);
+      if (under) return skip(l10n.t('it lies below {0}, a link that was refused', under));
       if (checked.relative === '') return skip(); // the archive's root folder itself
       const target = path.resolve(root, ...checked.relative.split('/'));
-      if (!isInside(root, target)) return skip('the path leaves the target folder');
+      if (!isInside(root, target)) return skip(l10n.t('the path leaves the target folder'));
       if (header.type === 'directory') {
         ensureFolder(target).then(
           () => {
@@ -143,7 +146,7 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
         );
         return;
       }
-      if (written.has(checked.relative)) return skip('the archive holds this file twice; the first copy is kept');
+      if (written.has(checked.relative)) return skip(l10n.t('the archive holds this file twice; the first copy is kept'));
       const size = header.size ?? 0;
       if (result.files.length + 1 > limits.maxFiles) return fail(new ExtractLimitError('maxFiles', limits.maxFiles, result.files.length + 1));
       if (result.bytes + size > limits.maxBytes) return fail(new ExtractLimitError('maxBytes', limits.maxBytes, result.bytes + size));
