@@ -130,6 +130,14 @@ export const runTask: Scenario = {
       const complete = jobs.filter((job) => condition(job, 'Complete'));
       if (complete.length !== 1) throw new Error(`expected one completed Job of task ${SAMPLE.id} in the simulator, found ${jobs.length} Jobs, ${complete.length} complete`);
       step(`simulator: Job ${String(complete[0]?.metadata?.name)} Complete`);
+      // The Pod got the task as the run made it: IN_PROGRESS, updated when the run started.
+      const env = (complete[0]?.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers?.[0]?.env ?? [];
+      const value = (name: string): string | undefined => env.find((variable) => variable.name === name)?.value;
+      const startedAt = complete[0]?.metadata?.annotations?.['keruta.io/started-at'];
+      if (value('KERUTA_TASK_STATUS') !== 'IN_PROGRESS' || startedAt === undefined || value('KERUTA_TASK_UPDATED_AT') !== startedAt) {
+        throw new Error(`expected the Job's env to say IN_PROGRESS, updated at ${String(startedAt)}; it says ${String(value('KERUTA_TASK_STATUS'))}, ${String(value('KERUTA_TASK_UPDATED_AT'))}`);
+      }
+      step(`the Job's env: KERUTA_TASK_STATUS=IN_PROGRESS, KERUTA_TASK_UPDATED_AT=${startedAt} (its started-at)`);
     }
     return steps.join('\n');
   },

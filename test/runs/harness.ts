@@ -95,6 +95,7 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
           log,
           )
         : undefined;
+      artifacts?.followFinishes(tracker.onDidFinish);
       const service = new RunService(client, tracker, writer, log, engineOptions.onMainFinished ?? artifacts?.handler());
       const engine: Engine = {
         artifacts,

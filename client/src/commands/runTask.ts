@@ -59,7 +59,9 @@ export async function runTask(deps: CommandDeps, first?: unknown, second?: unkno
   const session = await deps.requireSession();
   if (!session) return;
   const version = await session.client.version().catch(() => undefined);
-  const rendered = await renderTask(deps, target, version);
+  // The Pod gets the task as the run makes it: IN_PROGRESS, updated now (written to the file below).
+  const startedAt = new Date().toISOString();
+  const rendered = await renderTask(deps, target, version, startedAt);
   if (!rendered) return;
   const fileErrors = errorDiagnostics(deps, target);
   const renderErrors = rendered.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
@@ -73,7 +75,7 @@ export async function runTask(deps: CommandDeps, first?: unknown, second?: unkno
   try {
     const started = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting task "{0}" on {1}…', title, session.client.contextName) },
-      () => session.service.start({ taskId: target.taskId, file: target.uri.toString(), namespace: rendered.namespace, job }),
+      () => session.service.start({ taskId: target.taskId, file: target.uri.toString(), namespace: rendered.namespace, job, startedAt }),
     );
     deps.log.info(`Started ${target.taskId} as Job ${rendered.namespace}/${started.job.metadata?.name ?? '?'}`);
     if (!started.write.written) {

@@ -7,9 +7,11 @@
 import path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { ClusterClient } from '../cluster/clusterClient';
-import { Emitter, type Event } from '../util/events';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { COLLECTOR_CONTAINER } from '../../../server/src/core/collectorPod';
+import { type Disposable, Emitter, type Event } from '../util/events';
 import { CollectError, collectArtifacts, type CollectedArtifacts } from './artifactCollector';
-import type { TrackedRun } from './runModel';
+import type { RunFinished, TrackedRun } from './runModel';
 import { type MainFinishedHandler, releaseCollector } from './runService';
 import type { ExtractLimits } from './safeExtract';
 import type { StatusWriter } from './statusWriter';
@@ -40,9 +42,23 @@ export function documentPaths(workspaceRoot: string, result: CollectedArtifacts)
   return result.files.map((file) => path.relative(workspaceRoot, path.join(result.folder, ...file.split('/'))).split(path.sep).join('/'));
 }
 
+/** What the collector container of the Pod was doing, for a message: "waiting: ErrImagePull", "ended: StartError (exit code 128)". */
+function collectorStateOf(pod: Pod | undefined): string | undefined {
+  const statuses = [...(pod?.status?.initContainerStatuses ?? []), ...(pod?.status?.containerStatuses ?? [])];
+  const status = statuses.find((candidate) => candidate.name === COLLECTOR_CONTAINER);
+  const waiting = status?.state?.waiting ?? status?.lastState?.waiting;
+  const ended = status?.state?.terminated ?? status?.lastState?.terminated;
+  if (waiting?.reason) return waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason;
+  if (ended) return `${ended.reason ?? 'Terminated'} (exit code ${ended.exitCode})${ended.message ? `: ${ended.message}` : ''}`;
+  return undefined;
+}
+
 export class ArtifactService {
   private readonly collected = new Emitter<CollectionRecord>();
   private readonly history = new Map<string, CollectionRecord[]>();
+  /** Runs whose main container was seen ending with the collector waiting (collection was up to the handler). */
+  private readonly handled = new Set<string>();
+  private readonly subscriptions: Disposable[] = [];
   /** Every collection: automatic or on demand, succeeded or failed. */
   readonly onDidCollect: Event<CollectionRecord> = this.collected.event;
 
@@ -62,6 +78,7 @@ export class ArtifactService {
   handler(): MainFinishedHandler {
     const release = releaseCollector(this.client);
     return async (run, pod, exitCode) => {
+      this.handled.add(run.uid);
       const settings = await this.settingsFor(run);
       let record: CollectionRecord | undefined;
       if (settings && (exitCode === 0 || settings.collectOnFailure)) record = await this.collect(run, pod, settings, 'automatic');
@@ -77,6 +94,35 @@ export class ArtifactService {
         await this.client.deleteJob(run.namespace, run.name).catch((error: unknown) => this.log(`${run.name}: not deleted after collection: ${String(error)}`));
       }
     };
+  }
+
+  /**
+   * Says so when a run seen live succeeded but its files were never collected because its collector
+   * was never seen running after the main container ended (it crashed, or the collection window
+   * passed while the cluster could not be watched): otherwise nothing would tell the user.
+   */
+  followFinishes(onDidFinish: Event<RunFinished>): void {
+    this.subscriptions.push(onDidFinish((finished) => void this.reportUncollected(finished)));
+  }
+
+  private async reportUncollected({ run, outcome, observedLive }: RunFinished): Promise<void> {
+    if (!observedLive || outcome !== 'COMPLETED' || run.stopped || this.handled.has(run.uid)) return;
+    // Jobs rendered without the collector have nothing to collect.
+    const summary = run.state.podSummaries.find((pod) => pod.collectorRunning !== undefined);
+    if (!summary) return;
+    const settings = await this.settingsFor(run);
+    if (!settings) return;
+    const state = collectorStateOf(run.pods.find((pod) => pod.metadata?.name === summary.name));
+    const message = state
+      ? l10n.t('The collector container of {0} was never seen running after the main container ended ({1}).', summary.name, state)
+      : l10n.t('The collector container of {0} was never seen running after the main container ended.', summary.name);
+    const error = new CollectError(
+      'collector-not-running',
+      message,
+      l10n.t('Check keruta.collector.image (it needs sh and tar; busybox works) and keruta.collector.windowSeconds, then run the task again.'),
+    );
+    this.log(`${run.name}: not collected: ${message}`);
+    this.remember({ run, pod: summary.name, trigger: 'automatic', at: Date.now(), error });
   }
 
   /** Collects now, without releasing the collector (the run may still be going). */
@@ -130,6 +176,7 @@ export class ArtifactService {
   }
 
   dispose(): void {
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.collected.dispose();
   }
 }

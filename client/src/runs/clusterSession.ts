@@ -74,6 +74,7 @@ export async function openSession(settings: SessionSettings, deps: SessionDeps):
   const tracker = new RunTracker(client, { crashLoopFailSeconds: settings.crashLoopFailSeconds, log: deps.log });
   const writer = new StatusWriter(deps.files, deps.locate, tracker, { log: deps.log });
   const artifacts = new ArtifactService(client, writer, deps.artifactSettings, deps.log);
+  artifacts.followFinishes(tracker.onDidFinish);
   // When a main container ends: collect /.keruta/doc, record it, release the collector.
   const service = new RunService(client, tracker, writer, deps.log, artifacts.handler());
   deps.log(`Cluster: context ${loaded.contextName}, server ${loaded.server}`);

@@ -21,6 +21,8 @@ export interface StartRunRequest {
   readonly namespace: string;
   /** The rendered Job (its metadata.namespace is set to `namespace`). */
   readonly job: Job;
+  /** When the run starts (ISO 8601): the time the Job was rendered with, the task's new updatedAt. Default: now. */
+  readonly startedAt?: string;
 }
 
 export interface StartedRun {
@@ -107,12 +109,12 @@ export class RunService implements Disposable {
     const metadata = {
       ...request.job.metadata,
       namespace: request.namespace,
-      annotations: { ...request.job.metadata?.annotations, [ANNOTATION_STARTED_AT]: new Date().toISOString() },
+      annotations: { ...request.job.metadata?.annotations, [ANNOTATION_STARTED_AT]: request.startedAt ?? new Date().toISOString() },
     };
     const created = await this.client.createJob(request.namespace, { ...request.job, metadata });
     const run = this.tracker.registerCreated(created);
     this.log(`${request.taskId}: created Job ${request.namespace}/${created.metadata?.name ?? '?'}`);
-    const write: WriteResult = request.file ? await this.writer.writeStarted(request.file, request.taskId) : { written: false, reason: l10n.t('the Job names no task file of this workspace') };
+    const write: WriteResult = request.file ? await this.writer.writeStarted(request.file, request.taskId, request.startedAt) : { written: false, reason: l10n.t('the Job names no task file of this workspace') };
     return { run, job: created, write };
   }
 
