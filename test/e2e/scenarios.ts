@@ -98,6 +98,7 @@ export const runTask: Scenario = {
   window: 'trusted',
   async run({ page, simulator, workspace, log }) {
     const { steps, step } = recorder(log);
+    const updatedBefore = updatedAtIn(path.join(workspace, SAMPLE.file));
     await runCommand(page, 'Keruta: Run Task');
     await pickQuickItem(page, SAMPLE.title);
     step(`picked "${SAMPLE.title}" in Keruta: Run Task`);
@@ -117,13 +118,19 @@ export const runTask: Scenario = {
     const rendered = page.locator('iframe.webview.ready').first().contentFrame().locator('iframe').first().contentFrame().locator('body', { hasText: `KERUTA_TASK_ID=${SAMPLE.id}` });
     await rendered.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
     step(`the preview shows the collected README.md (KERUTA_TASK_ID=${SAMPLE.id})`);
+    const previewText = (await rendered.textContent()) ?? '';
+    const unseen = KERUTA_VARIABLES.filter((name) => !previewText.includes(`${name}=`));
+    if (unseen.length > 0) throw new Error(`the preview of README.md lacks ${unseen.join(', ')}:\n${previewText}`);
+    step(`the preview lists all seven variables: ${KERUTA_VARIABLES.join(', ')}`);
 
     const finished = notification(page, SAMPLE.title).first();
     await finished.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
     step(`notification: "${(await finished.locator('.notification-list-item-message').textContent())?.trim()}"`);
 
     await fileMatches(path.join(workspace, SAMPLE.file), /^status: COMPLETED$/m, DEFAULT_TIMEOUT_MS);
-    step(`${SAMPLE.file} on disk: status: COMPLETED`);
+    const updatedAfter = updatedAtIn(path.join(workspace, SAMPLE.file));
+    if (!(Date.parse(updatedAfter) > Date.parse(updatedBefore))) throw new Error(`updatedAt did not move forward: ${updatedBefore} → ${updatedAfter}`);
+    step(`${SAMPLE.file} on disk: status: COMPLETED, updatedAt ${updatedBefore} → ${updatedAfter}`);
 
     if (simulator) {
       const jobs = simulator.store.list('jobs', 'default').filter((job) => labels(job)['keruta.io/task-id'] === SAMPLE.id);
@@ -138,6 +145,21 @@ export const runTask: Scenario = {
         throw new Error(`expected the Job's env to say IN_PROGRESS, updated at ${String(startedAt)}; it says ${String(value('KERUTA_TASK_STATUS'))}, ${String(value('KERUTA_TASK_UPDATED_AT'))}`);
       }
       step(`the Job's env: KERUTA_TASK_STATUS=IN_PROGRESS, KERUTA_TASK_UPDATED_AT=${startedAt} (its started-at)`);
+      // The collected README.md holds the task's values, as the Pod saw them.
+      const readme = readFileSync(path.join(workspace, '.keruta', 'artifacts', SAMPLE.id, String(complete[0]?.metadata?.name), 'README.md'), 'utf8');
+      const expected = [
+        `KERUTA_TASK_ID=${SAMPLE.id}`,
+        `KERUTA_TASK_TITLE=${SAMPLE.title}`,
+        'KERUTA_TASK_DESCRIPTION=シードのサンプル Job を実行し、/.keruta/doc に README.md を残します。',
+        'KERUTA_TASK_PRIORITY=10',
+        'KERUTA_TASK_STATUS=IN_PROGRESS',
+        'KERUTA_TASK_CREATED_AT=2026-11-01T09:00:00Z',
+        `KERUTA_TASK_UPDATED_AT=${startedAt}`,
+      ];
+      const lines = readme.split('\n');
+      const wrong = expected.filter((line) => !lines.includes(line));
+      if (wrong.length > 0) throw new Error(`the collected README.md lacks ${wrong.join(' | ')}:\n${readme}`);
+      step('the collected README.md on disk has the seven variables with the task\'s values');
     }
     return steps.join('\n');
   },
@@ -400,6 +422,14 @@ async function fileMatches(file: string, pattern: RegExp, timeoutMs: number): Pr
     // A file on disk has no event to wait on from here; look again shortly.
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+const KERUTA_VARIABLES = ['KERUTA_TASK_ID', 'KERUTA_TASK_TITLE', 'KERUTA_TASK_DESCRIPTION', 'KERUTA_TASK_PRIORITY', 'KERUTA_TASK_STATUS', 'KERUTA_TASK_CREATED_AT', 'KERUTA_TASK_UPDATED_AT'] as const;
+
+function updatedAtIn(file: string): string {
+  const match = /^updatedAt: "?([^"\n]+)"?$/m.exec(readFileSync(file, 'utf8'));
+  if (!match) throw new Error(`${path.basename(file)} has no updatedAt`);
+  return match[1]!;
 }
 
 function labels(object: KubeObject): Record<string, string> {
