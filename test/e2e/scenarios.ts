@@ -271,6 +271,8 @@ export const failedTask: Scenario = {
     const bar = statusBarItem(page, FAILING.title).first();
     await bar.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
     const barClass = (await bar.getAttribute('class')) ?? '';
+    const barText = (await bar.textContent())?.trim() ?? '';
+    if (!barText.includes(`${FAILING.title}: FAILED (BackoffLimitExceeded)`)) throw new Error(`the status bar does not say FAILED and why: "${barText}"`);
     const tooltip = await hoverText(page, bar);
     if (!/Failed: BackoffLimitExceeded|exit code 3/.test(tooltip)) throw new Error(`the status bar's tooltip does not say the run failed and why: "${tooltip}"`);
     step(`status bar: "${(await bar.textContent())?.trim()}"${barClass.includes('error-kind') ? ' (error background)' : ''}, tooltip: "${tooltip}"`);

@@ -192,13 +192,18 @@ describe('statusBarState: the last finished run', () => {
     assert.doesNotMatch(expired.tooltipMarkdown, /Ship it/);
   });
 
-  test('a failure shows with the error colour and the reason in the tooltip', () => {
+  test('a failure shows with the error colour and its reason, the whole description in the tooltip', () => {
     const view = statusBarState(input({ lastFinished: finished('FAILED', T0, { taskTitle: 'Nightly build' }), now: T0 + 120_000 }));
     assert.equal(view.visible, true);
-    assert.equal(view.text, '$(error) Nightly build');
+    assert.equal(view.text, '$(error) Nightly build: FAILED (BackoffLimitExceeded)');
     assert.equal(view.backgroundColor, 'statusBarItem.errorBackground');
     assert.match(view.tooltipMarkdown, /BackoffLimitExceeded \\\(exit code 3\\\)/);
     assert.match(view.tooltipMarkdown, /2 min ago/);
+  });
+
+  test('a failure without a reason says FAILED', () => {
+    const last = finished('FAILED', T0, { taskTitle: 'Quiet', state: { phase: 'failed', taskStatus: 'FAILED', podSummaries: [] } });
+    assert.equal(statusBarState(input({ lastFinished: last, now: T0 })).text, '$(error) Quiet: FAILED');
   });
 
   test('a watch problem outranks a recent failure', () => {

@@ -87,9 +87,13 @@ export function statusBarState(input: StatusBarInput): StatusBarView {
   if (problem !== undefined) return { visible: true, text: '$(warning) Keruta', tooltipMarkdown, command, ...warning };
   if (recent) {
     const failed = recent.outcome === 'FAILED';
+    const title = statusBarTitle(recent.run);
+    const reason = recent.run.state.reason;
+    // A failure says so, with its Kubernetes reason (the whole description is in the tooltip).
+    const failure = reason ? l10n.t('{0}: FAILED ({1})', title, reason) : l10n.t('{0}: FAILED', title);
     return {
       visible: true,
-      text: `${failed ? '$(error)' : '$(pass)'} ${statusBarTitle(recent.run)}`,
+      text: failed ? `$(error) ${failure}` : `$(pass) ${title}`,
       tooltipMarkdown,
       command,
       ...(failed ? { backgroundColor: 'statusBarItem.errorBackground' as const } : {}),
