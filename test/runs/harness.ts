@@ -45,13 +45,16 @@ export interface EngineOptions extends RunTrackerOptions {
   readonly collect?: Partial<Omit<ArtifactSettings, 'outputRoot' | 'workspaceRoot'>>;
 }
 
+/** Render options to change: any of them, and any part of the collector's. */
+export type RenderOverrides = Omit<Partial<RenderOptions>, 'collector'> & { readonly collector?: Partial<RenderOptions['collector']> };
+
 export interface Engine {
   readonly artifacts: ArtifactService | undefined;
   readonly tracker: RunTracker;
   readonly writer: StatusWriter;
   readonly service: RunService;
   /** Renders the task `taskId` of a task file (collector on, native, short window) and starts it. */
-  run(fileName: string, taskId: string, render?: Partial<RenderOptions>, mutate?: (job: Job) => void): Promise<TrackedRun>;
+  run(fileName: string, taskId: string, render?: RenderOverrides, mutate?: (job: Job) => void): Promise<TrackedRun>;
   dispose(): void;
 }
 

@@ -87,6 +87,22 @@ describe('run lifecycle', () => {
     assert.equal(engine.tracker.run(crash.uid)?.state.phase, 'failed', 'a gone run keeps its outcome');
   });
 
+  test('a collector whose image cannot be pulled fails the run after the limit and stops the Job, in both collector modes', async () => {
+    const modes = ['native', 'regular'] as const;
+    await h.writeTaskFile('collector.keruta.yaml', taskFileText(modes.map((mode) => ({ id: `collector-${mode}`, image: 'busybox:1.36.1' }))));
+    const runs = await Promise.all(modes.map((mode) => engine.run('collector.keruta.yaml', `collector-${mode}`, { collector: { mode, image: 'keruta-sim/image-pull-error' } })));
+    for (const [index, run] of runs.entries()) {
+      const failed = await finalState(run.uid);
+      assert.deepEqual([failed.state.phase, failed.state.taskStatus], ['failed', 'FAILED'], modes[index]);
+      assert.match(failed.state.reason ?? '', /ErrImagePull|ImagePullBackOff/);
+      assert.match(failed.state.message ?? '', /collector container could not start .*keruta\.collector\.image/);
+      await until(() => (engine.tracker.run(run.uid)?.gone ? true : undefined), `the Job of ${modes[index]} to be deleted`);
+    }
+    await engine.service.settled();
+    const text = await h.readTaskFile('collector.keruta.yaml');
+    for (const mode of modes) assert.equal(statusIn(text, `collector-${mode}`), 'FAILED', mode);
+  });
+
   test('ImagePullBackOff, CreateContainerConfigError and Unschedulable are shown while they last', async () => {
     const cases: { id: string; image: string; reason: RegExp; env?: Record<string, string> }[] = [
       { id: 'pull-1', image: 'keruta-sim/image-pull-error', reason: /ErrImagePull|ImagePullBackOff/ },

@@ -565,6 +565,37 @@ describe('run state edges', () => {
     assert.equal(describeRunState(state), 'Running: Error (exit code 5)');
   });
 
+  test('a collector that cannot start: counted from the first sighting (through other waiting reasons); fails at the limit with stopJob, naming the setting; sticky', () => {
+    const pulling = (reason: string): Pod =>
+      pod({ phase: 'Pending', collector: waiting(COLLECTOR_CONTAINER, reason, {}, `Back-off pulling image "nope/collector"`), main: waiting('main', 'PodInitializing') });
+    const pending1 = job({ active: 1 });
+
+    const first = deriveRunState(pending1, [pulling('ImagePullBackOff')], ctx(T0));
+    assert.deepEqual([first.phase, first.reason, first.taskStatus, first.collectorStuckSince, first.recheckAt, first.stopJob], ['pending', 'ImagePullBackOff', undefined, T0, T0 + 300_000, undefined]);
+    const between = deriveRunState(pending1, [pulling('ContainerCreating')], runContext(first, T0 + 100_000));
+    assert.equal(between.collectorStuckSince, T0, 'another waiting reason does not start the clock again');
+    const again = deriveRunState(pending1, [pulling('ErrImagePull')], runContext(between, T0 + 299_999));
+    assert.deepEqual([again.phase, again.collectorStuckSince], ['pending', T0]);
+    const over = deriveRunState(pending1, [pulling('ImagePullBackOff')], runContext(again, T0 + 300_000));
+    assert.deepEqual([over.phase, over.taskStatus, over.reason, over.stopJob, over.collectorStuckSince], ['failed', 'FAILED', 'ImagePullBackOff', true, T0]);
+    assert.match(over.message ?? '', /^The collector container could not start for more than 300 s \(ImagePullBackOff: Back-off pulling image "nope\/collector"\).*keruta\.collector\.image/);
+    assert.equal(finalTaskStatus(again, over), 'FAILED');
+    // While the Job is being stopped: the same verdict, with its reason and message, no second status.
+    const stopping = deriveRunState(pending1, [pod({ deleting: true })], runContext(over, T0 + 301_000));
+    assert.deepEqual([stopping.phase, stopping.reason, stopping.message, stopping.stopJob], ['failed', 'ImagePullBackOff', over.message, true]);
+    assert.equal(finalTaskStatus(over, stopping), undefined);
+
+    // The main container done (regular sidecar), the collector never pulled: the same.
+    const regular = pod({ phase: 'Running', collector: waiting(COLLECTOR_CONTAINER, 'ErrImagePull'), main: terminated('main', 0) });
+    const finishing = deriveRunState(pending1, [regular], ctx(T0));
+    assert.deepEqual([finishing.phase, finishing.collectorStuckSince], ['finishing', T0]);
+    assert.equal(deriveRunState(pending1, [regular], runContext(finishing, T0 + 300_000)).phase, 'failed');
+
+    // A collector that starts stops the clock.
+    const started = deriveRunState(pending1, [pod()], runContext(first, T0 + 200_000));
+    assert.deepEqual([started.phase, started.collectorStuckSince, started.recheckAt], ['running', undefined, undefined]);
+  });
+
   test('crash loop: counted from the first sighting through the runs between back-offs; fails at the limit with stopJob; sticky until the Job is gone', () => {
     const looping = (restartCount: number, lastRun: [string, string] = ['2026-01-02T03:04:10Z', '2026-01-02T03:04:11Z']): Pod =>
       pod({

@@ -85,6 +85,11 @@ function collectorStatus(pod: Pod): ContainerStatus | undefined {
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === COLLECTOR_CONTAINER);
 }
 
+/** The collector has not started yet (or not again): it waits, whatever the reason. */
+export function isCollectorWaiting(pod: Pod): boolean {
+  return collectorStatus(pod)?.state?.waiting !== undefined;
+}
+
 function hasCollector(pod: Pod): boolean {
   const named = (c: { name: string }): boolean => c.name === COLLECTOR_CONTAINER;
   return (pod.spec?.initContainers ?? []).some(named) || (pod.spec?.containers ?? []).some(named) || collectorStatus(pod) !== undefined;

@@ -17,9 +17,11 @@
 import * as l10n from '@vscode/l10n';
 import type { Job, JobCondition } from 'kubernetes-types/batch/v1';
 import type { ContainerStateTerminated, Pod } from 'kubernetes-types/core/v1';
+import { COLLECTOR_CONTAINER } from '../../../server/src/core/collectorPod';
 import {
   byCreation,
   CRASH_LOOP_BACK_OFF,
+  isCollectorWaiting,
   isMainCrashLooping,
   isMainRestartingAfterCrash,
   isPodActive,
@@ -70,10 +72,15 @@ export interface RunState {
   readonly podSummaries: readonly PodSummary[];
   /** The main container's exit code in the newest Pod that has one. */
   readonly mainExitCode?: number;
-  /** The crash loop lasted longer than allowed: the Job should be stopped (stays true while the Job exists). */
+  /**
+   * The run failed without the Job knowing: a crash loop, or a collector that could not start,
+   * lasted longer than allowed. The Job should be stopped (stays true while the Job exists).
+   */
   readonly stopJob?: boolean;
   /** When the current crash loop was first seen (the caller's clock, ms); pass it back as `firstCrashLoopAt`. */
   readonly crashLoopSince?: number;
+  /** When the collector was first seen unable to start (the caller's clock, ms); pass it back as `firstCollectorStuckAt`. */
+  readonly collectorStuckSince?: number;
   /** Derive the state again at this time (the caller's clock, ms; always later than `now`) even without events: a crash loop may then have lasted too long. */
   readonly recheckAt?: number;
 }
@@ -81,12 +88,14 @@ export interface RunState {
 export interface RunStateContext {
   /** The caller's clock, ms (e.g. `Date.now()`); only compared with `firstCrashLoopAt`. */
   readonly now: number;
-  /** How long a crash loop may last before the run fails (default 300 s). */
+  /** How long a crash loop, or a collector that cannot start, may last before the run fails (default 300 s). */
   readonly crashLoopFailSeconds?: number;
   /** The previous state's `crashLoopSince`. */
   readonly firstCrashLoopAt?: number;
-  /** The previous state failed the run for its crash loop: keep that verdict while the Job exists. */
-  readonly crashLoopFailed?: boolean;
+  /** The previous state's `collectorStuckSince`. */
+  readonly firstCollectorStuckAt?: number;
+  /** The previous state failed the run (`stopJob`), with this reason: keep that verdict while the Job exists. */
+  readonly failedVerdict?: { readonly reason?: string; readonly message?: string };
 }
 
 /** The context for the next derivation, carried over from the previous state of the same run. */
@@ -95,7 +104,8 @@ export function runContext(previous: RunState | undefined, now: number, crashLoo
     now,
     crashLoopFailSeconds,
     ...(previous?.crashLoopSince !== undefined ? { firstCrashLoopAt: previous.crashLoopSince } : {}),
-    ...(previous?.stopJob ? { crashLoopFailed: true } : {}),
+    ...(previous?.collectorStuckSince !== undefined ? { firstCollectorStuckAt: previous.collectorStuckSince } : {}),
+    ...(previous?.stopJob ? { failedVerdict: withText(previous.reason, previous.message) } : {}),
   };
 }
 
@@ -143,9 +153,20 @@ export function deriveRunState(job: Job | undefined, pods: readonly Pod[], conte
     ...(since !== undefined ? { crashLoopSince: since } : {}),
   });
 
-  // Once written back as FAILED, a crash-looped run stays failed until the Job is gone, whatever
-  // its Pods do while it is being stopped.
-  if (context.crashLoopFailed) return crashLoopFailure(context.firstCrashLoopAt, undefined);
+  // Once written back as FAILED, a run failed here (crash loop, collector) stays failed until the
+  // Job is gone, whatever its Pods do while it is being stopped.
+  if (context.failedVerdict) {
+    return {
+      phase: 'failed',
+      taskStatus: 'FAILED',
+      ...context.failedVerdict,
+      ...timing,
+      ...common,
+      stopJob: true,
+      ...(context.firstCrashLoopAt !== undefined ? { crashLoopSince: context.firstCrashLoopAt } : {}),
+      ...(context.firstCollectorStuckAt !== undefined ? { collectorStuckSince: context.firstCollectorStuckAt } : {}),
+    };
+  }
 
   const complete = trueCondition(job, 'Complete');
   const failed = trueCondition(job, 'Failed');
@@ -179,12 +200,34 @@ export function deriveRunState(job: Job | undefined, pods: readonly Pod[], conte
   } else if (context.firstCrashLoopAt !== undefined && own.some(isMainRestartingAfterCrash)) {
     crashLoopSince = context.firstCrashLoopAt;
   }
-  // A Pod waiting in back-off sends no events: ask to be called again when the limit is reached.
+  // A collector that cannot start (its image cannot be pulled, its configuration is wrong, it
+  // crash-loops) keeps the Pod from ever finishing, whatever the main container does: after the
+  // same limit the run fails and the Job is stopped, rather than stay in progress for ever.
+  const newestActive = own.filter(isPodActive).at(-1);
+  const collectorProblem = newestActive ? podProblems(newestActive).find((problem) => problem.container === COLLECTOR_CONTAINER) : undefined;
+  // The clock runs from the first sighting while the collector keeps waiting (between two reasons too).
+  const collectorStuckSince = collectorProblem ? (context.firstCollectorStuckAt ?? context.now) : newestActive && isCollectorWaiting(newestActive) ? context.firstCollectorStuckAt : undefined;
+  if (collectorProblem && collectorStuckSince !== undefined && context.now - collectorStuckSince >= limitMs) {
+    const detail = collectorProblem.message ? `${collectorProblem.reason}: ${collectorProblem.message}` : collectorProblem.reason;
+    return {
+      phase: 'failed',
+      taskStatus: 'FAILED',
+      reason: collectorProblem.reason,
+      message: l10n.t('The collector container could not start for more than {0} s ({1}), so the Pod could never finish; the Job was stopped. Check keruta.collector.image.', limitMs / 1000, detail),
+      ...timing,
+      ...common,
+      stopJob: true,
+      collectorStuckSince,
+    };
+  }
+
+  // A Pod waiting in back-off sends no events: ask to be called again when a limit is reached.
   // Past it (the container runs again), the next CrashLoopBackOff event fails the run at once.
-  const deadline = crashLoopSince !== undefined ? crashLoopSince + limitMs : undefined;
+  const deadlines = [crashLoopSince, collectorStuckSince].filter((since): since is number => since !== undefined).map((since) => since + limitMs).filter((at) => at > context.now);
   const crashTracking = {
     ...(crashLoopSince !== undefined ? { crashLoopSince } : {}),
-    ...(deadline !== undefined && deadline > context.now ? { recheckAt: deadline } : {}),
+    ...(collectorStuckSince !== undefined ? { collectorStuckSince } : {}),
+    ...(deadlines.length > 0 ? { recheckAt: Math.min(...deadlines) } : {}),
   };
 
   const suspended = trueCondition(job, 'Suspended');
