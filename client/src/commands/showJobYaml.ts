@@ -1,7 +1,8 @@
 /**
  * "Keruta: Show Job YAML": the Job a task becomes, as an untitled YAML document named after the
- * task (`<task id>.job.yaml`) that the language server checks (and "Run Job YAML" can run after edits). From a code lens (uri, task id), the
- * tree (a task or run node) or the command palette (the task under the cursor, else a pick).
+ * task (`<task id>.job.yaml`) that the language server checks (and "Run Job YAML" can run after
+ * edits). From a code lens (uri, task id), the tree (a task or run node) or the command palette
+ * (the task under the cursor, else a pick).
  */
 import * as vscode from 'vscode';
 import type { TaskCatalog } from '../tasks/taskCatalog';

@@ -42,7 +42,7 @@ export function documentPaths(workspaceRoot: string, result: CollectedArtifacts)
   return result.files.map((file) => path.relative(workspaceRoot, path.join(result.folder, ...file.split('/'))).split(path.sep).join('/'));
 }
 
-/** What the collector container of the Pod was doing, for a message: "waiting: ErrImagePull", "ended: StartError (exit code 128)". */
+/** What the collector container of the Pod was doing, for a message: "ErrImagePull: …", "StartError (exit code 128): …". */
 function collectorStateOf(pod: Pod | undefined): string | undefined {
   const statuses = [...(pod?.status?.initContainerStatuses ?? []), ...(pod?.status?.containerStatuses ?? [])];
   const status = statuses.find((candidate) => candidate.name === COLLECTOR_CONTAINER);
