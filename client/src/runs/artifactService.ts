@@ -37,6 +37,14 @@ export interface CollectionRecord {
   readonly releaseWarning?: string;
 }
 
+/** A collection under way: `done` resolves with its record (it never rejects). */
+export interface CollectionStart {
+  readonly run: TrackedRun;
+  readonly pod: string;
+  readonly trigger: CollectionRecord['trigger'];
+  readonly done: Promise<CollectionRecord>;
+}
+
 /** Where collected files are recorded: workspace-relative paths with `/`. */
 export function documentPaths(workspaceRoot: string, result: CollectedArtifacts): string[] {
   return result.files.map((file) => path.relative(workspaceRoot, path.join(result.folder, ...file.split('/'))).split(path.sep).join('/'));
@@ -55,12 +63,15 @@ function collectorStateOf(pod: Pod | undefined): string | undefined {
 
 export class ArtifactService {
   private readonly collected = new Emitter<CollectionRecord>();
+  private readonly started = new Emitter<CollectionStart>();
   private readonly history = new Map<string, CollectionRecord[]>();
   /** Runs whose main container was seen ending with the collector waiting (collection was up to the handler). */
   private readonly handled = new Set<string>();
   private readonly subscriptions: Disposable[] = [];
   /** Every collection: automatic or on demand, succeeded or failed. */
   readonly onDidCollect: Event<CollectionRecord> = this.collected.event;
+  /** A collection begins (for progress in the UI). */
+  readonly onDidStartCollect: Event<CollectionStart> = this.started.event;
 
   constructor(
     private readonly client: ClusterClient,
@@ -142,7 +153,13 @@ export class ArtifactService {
     return record;
   }
 
-  private async collect(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger']): Promise<CollectionRecord> {
+  private collect(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger']): Promise<CollectionRecord> {
+    const done = this.collectInto(run, pod, settings, trigger);
+    this.started.fire({ run, pod, trigger, done });
+    return done;
+  }
+
+  private async collectInto(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger']): Promise<CollectionRecord> {
     const base = { run, pod, trigger, at: Date.now() };
     try {
       const ttl = run.job?.spec?.ttlSecondsAfterFinished;
@@ -178,5 +195,6 @@ export class ArtifactService {
   dispose(): void {
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.collected.dispose();
+    this.started.dispose();
   }
 }

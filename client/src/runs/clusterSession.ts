@@ -10,7 +10,7 @@ import type { ClusterError } from '../cluster/errors';
 import { type K8s, type KubeConfigOptions, loadKubeConfig } from '../cluster/kubeConfig';
 import { Emitter, type Disposable, type Event } from '../util/events';
 import { isActive, newestFirst, type RunChange, type RunFinished, type RunStore, type TrackedRun, type WatchHealth } from './runModel';
-import { type ArtifactSettings, ArtifactService, type CollectionRecord } from './artifactService';
+import { type ArtifactSettings, ArtifactService, type CollectionRecord, type CollectionStart } from './artifactService';
 import { RunService } from './runService';
 import { RunTracker } from './runTracker';
 import { StatusWriter, type TaskFileAccess, type TaskLocator } from './statusWriter';
@@ -92,19 +92,27 @@ export function disposeSession(state: SessionState): void {
 export interface ArtifactStore {
   records(uid: string): readonly CollectionRecord[];
   readonly onDidCollect: Event<CollectionRecord>;
+  readonly onDidStartCollect: Event<CollectionStart>;
 }
 
 /** An ArtifactStore that follows the current session's artifact service. */
 export class SessionArtifactStore implements ArtifactStore, Disposable {
   private current: ArtifactService | undefined;
-  private subscription: Disposable | undefined;
+  private subscriptions: Disposable[] = [];
   private readonly collected = new Emitter<CollectionRecord>();
+  private readonly started = new Emitter<CollectionStart>();
   readonly onDidCollect: Event<CollectionRecord> = this.collected.event;
+  readonly onDidStartCollect: Event<CollectionStart> = this.started.event;
 
   follow(service: ArtifactService | undefined): void {
-    this.subscription?.dispose();
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.current = service;
-    this.subscription = service?.onDidCollect((record) => this.collected.fire(record));
+    if (service) {
+      this.subscriptions.push(
+        service.onDidCollect((record) => this.collected.fire(record)),
+        service.onDidStartCollect((start) => this.started.fire(start)),
+      );
+    }
   }
 
   records(uid: string): readonly CollectionRecord[] {
@@ -112,8 +120,9 @@ export class SessionArtifactStore implements ArtifactStore, Disposable {
   }
 
   dispose(): void {
-    this.subscription?.dispose();
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.collected.dispose();
+    this.started.dispose();
   }
 }
 

@@ -110,16 +110,23 @@ async function revealFolder(result: CollectedArtifacts, openedCount: number, job
 }
 
 export class ArtifactTabs implements vscode.Disposable {
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
   /** Collections that end together open one after the other, not interleaved. */
   private queue: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(
-    store: Pick<ArtifactStore, 'onDidCollect'>,
+    store: Pick<ArtifactStore, 'onDidCollect' | 'onDidStartCollect'>,
     private readonly log: Logger,
   ) {
-    this.subscription = store.onDidCollect((record) => this.onDidCollect(record));
+    this.subscriptions = [
+      store.onDidCollect((record) => this.onDidCollect(record)),
+      // An automatic collection shows in the status bar while it lasts (on demand, Collect Artifacts shows its own).
+      store.onDidStartCollect(({ run, trigger, done }) => {
+        if (trigger !== 'automatic') return;
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Collecting /.keruta/doc of {0}…', run.name) }, () => done);
+      }),
+    ];
   }
 
   private onDidCollect(record: CollectionRecord): void {
@@ -146,6 +153,6 @@ export class ArtifactTabs implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

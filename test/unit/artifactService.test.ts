@@ -1,13 +1,14 @@
 /**
- * ArtifactService.followFinishes: a run seen live that succeeded without its files having been
+ * ArtifactService without a cluster: a run seen live that succeeded without its files having been
  * collected (its collector never seen running after the main container ended) is reported as a
- * failed automatic collection, and only then.
+ * failed automatic collection, and only then; every collection announces its start with a
+ * promise of its record (for progress in the UI).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { ClusterClient } from '../../client/src/cluster/clusterClient';
-import { type ArtifactSettings, ArtifactService, type CollectionRecord } from '../../client/src/runs/artifactService';
+import { type ArtifactSettings, ArtifactService, type CollectionRecord, type CollectionStart } from '../../client/src/runs/artifactService';
 import type { RunFinished, TrackedRun } from '../../client/src/runs/runModel';
 import type { StatusWriter } from '../../client/src/runs/statusWriter';
 import { Emitter } from '../../client/src/util/events';
@@ -95,5 +96,22 @@ describe('artifact service: runs that succeeded without a collection', () => {
     noFolder.finished.fire({ run: run('b'), outcome: 'COMPLETED', observedLive: true });
     await settle();
     assert.deepEqual(noFolder.records, []);
+  });
+});
+
+describe('artifact service: collections announce their start', () => {
+  test('a start event with a promise of the very record onDidCollect then reports', async () => {
+    const client = { getPod: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) } as unknown as ClusterClient;
+    const artifacts = new ArtifactService(client, {} as StatusWriter, () => Promise.resolve(SETTINGS));
+    const starts: CollectionStart[] = [];
+    const records: CollectionRecord[] = [];
+    artifacts.onDidStartCollect((start) => starts.push(start));
+    artifacts.onDidCollect((record) => records.push(record));
+    const returned = await artifacts.collectNow(run('a'), 'job-a-x1');
+    assert.deepEqual(starts.map((start) => [start.run.uid, start.pod, start.trigger]), [['a', 'job-a-x1', 'on-demand']]);
+    const announced = await starts[0]!.done;
+    assert.equal(announced.error?.kind, 'cluster');
+    assert.deepEqual(records, [returned]);
+    assert.equal(records[0]!.error, announced.error);
   });
 });
