@@ -225,6 +225,40 @@ describe('collecting /.keruta/doc: edge cases', () => {
     }
   });
 
+  test('cancelled while the files stream out: nothing kept, no staging folder, progress was told; the collector still runs, so a second collection succeeds', async () => {
+    const engine = h.engine({ onMainFinished: noRelease });
+    const bytes = 64 * 1024 * 1024;
+    const run = await startTask(engine, 'cancel-1', 'keruta-sim/large-doc', { KERUTA_SIM_DOC_BYTES: String(bytes) });
+    const pod = await waitingPod(engine, run);
+    const cancel = new AbortController();
+    const progress: { bytes: number; files: number }[] = [];
+    const collecting = rejection(
+      collectArtifacts(h.client, {
+        ...request(run, pod),
+        signal: cancel.signal,
+        onProgress: (told) => {
+          progress.push(told);
+          if (told.bytes > 1024 * 1024) cancel.abort();
+        },
+      }),
+    );
+    const error = await collecting;
+    assert.equal(error.kind, 'cancelled', `${error.kind}: ${error.message}`);
+    assert.match(error.message, /was cancelled\. Nothing was kept\./);
+    assert.ok(progress.length > 1 && progress.every((told, index) => index === 0 || told.bytes > progress[index - 1]!.bytes), 'progress grows');
+    assert.ok(progress.at(-1)!.bytes < bytes, 'stopped before the end');
+    assert.equal(progress.at(-1)!.files, 1);
+    assert.ok(!existsSync(path.join(artifactsRoot, 'cancel-1')));
+    assert.deepEqual(await stagingLeft(), []);
+    // Cancelled before it began: refused at once.
+    assert.equal((await rejection(collectArtifacts(h.client, { ...request(run, pod), signal: cancel.signal }))).kind, 'cancelled');
+
+    const again = await collectArtifacts(h.client, request(run, pod));
+    assert.deepEqual([again.files, again.bytes], [['large.bin'], bytes]);
+    await releaseCollector(h.client)(run, pod, 0);
+    assert.equal(await finished(engine, run), 'succeeded');
+  });
+
   test('exec refused (403): the error names pods/exec; no folder, no staging folder', async () => {
     const engine = h.engine({ onMainFinished: noRelease });
     const run = await startTask(engine, 'exec-403', 'keruta-sim/rich-doc');

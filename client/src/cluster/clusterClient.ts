@@ -57,6 +57,8 @@ export interface ExecOutput {
   readonly stderr?: Writable;
   /** Aborting closes the connection; the promise then resolves with `success: false`. */
   readonly signal?: AbortSignal;
+  /** Told the size of each piece of stdout as it arrives (for progress). */
+  readonly onStdout?: (bytes: number) => void;
 }
 
 export interface ExecResult {
@@ -240,6 +242,7 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
       const stdout = target
         ? new Writable({
             write(chunk: Buffer, _encoding, callback) {
+              output.onStdout?.(chunk.length);
               if (!target.write(chunk) && socket && !waitingForDrain) {
                 const paused = socket;
                 waitingForDrain = true;

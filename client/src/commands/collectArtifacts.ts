@@ -1,11 +1,12 @@
 /**
  * "Keruta: Collect Artifacts": copies what a run left in `/.keruta/doc` into the workspace and opens
  * it. A run whose files were collected when it ended gets those files opened instead: its
- * collector was released then, so there is nothing left to collect.
+ * collector was released then, so there is nothing left to collect. Shows how much has arrived, and
+ * can be cancelled (nothing is kept; the collector is not released, so it can be collected again).
  */
 import * as vscode from 'vscode';
 import { Commands } from '../identifiers';
-import type { CollectError, CollectedArtifacts } from '../runs/artifactCollector';
+import type { CollectError, CollectedArtifacts, CollectProgress } from '../runs/artifactCollector';
 import type { ArtifactStore } from '../runs/clusterSession';
 import type { TrackedRun } from '../runs/runModel';
 import { artifactTabSettings, folderExists, openCollectedFiles } from '../views/artifactTabs';
@@ -15,6 +16,8 @@ import { pickRun, runFromArgs } from './runTarget';
 
 /** Refused entries named in the warning; the rest are counted (all of them are in the log). */
 const REFUSED_NAMED = 3;
+/** How often the progress notification's text changes while the archive arrives. */
+const PROGRESS_EVERY_MS = 250;
 
 /** The files of the latest automatic collection that succeeded (of the Pod, when one is chosen). */
 function collectedWhenFinished(artifacts: ArtifactStore, uid: string, pod: string | undefined): CollectedArtifacts | undefined {
@@ -47,10 +50,24 @@ export async function collectArtifacts(deps: CommandDeps, first?: unknown): Prom
   const session = await deps.requireSession();
   if (!session) return;
   const record = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Collecting /.keruta/doc of {0}…', run.name) },
-    () => session.artifacts.collectNow(run, pod),
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Collecting /.keruta/doc of {0}…', run.name), cancellable: true },
+    (progress, token) => {
+      const cancel = new AbortController();
+      const cancelled = token.onCancellationRequested(() => cancel.abort());
+      let shown = 0;
+      const onProgress = ({ bytes, files }: CollectProgress): void => {
+        const now = Date.now();
+        if (now - shown < PROGRESS_EVERY_MS) return;
+        shown = now;
+        progress.report({ message: vscode.l10n.t('{0} files, {1} MB received', files, (bytes / (1024 * 1024)).toFixed(1)) });
+      };
+      return session.artifacts.collectNow(run, pod, { signal: cancel.signal, onProgress }).finally(() => {
+        cancelled.dispose();
+      });
+    },
   );
-  if (record.error) await showCollectError(run, record.error);
+  if (record.error?.kind === 'cancelled') void vscode.window.showInformationMessage(`${record.error.message} ${record.error.fix}`);
+  else if (record.error) await showCollectError(run, record.error);
   // With openAfterCollect on, the artifact tabs have opened them already (they open every collection).
   else if (record.result) await showCollected(deps, run, record.result, !artifactTabSettings(record.result.folder).openAfterCollect);
 }

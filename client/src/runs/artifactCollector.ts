@@ -26,6 +26,24 @@ export interface CollectRequest {
   readonly limits: ExtractLimits;
   /** The Job's ttlSecondsAfterFinished, to explain a Pod that is gone. */
   readonly ttlSecondsAfterFinished?: number;
+  /** Cancels the collection: nothing is kept, the collector is not released (collect again later). */
+  readonly signal?: AbortSignal;
+  /** Told how far the collection is, as the archive arrives. */
+  readonly onProgress?: (progress: CollectProgress) => void;
+}
+
+export interface CollectProgress {
+  /** Bytes of the tar stream received so far. */
+  readonly bytes: number;
+  /** Files written or being written so far. */
+  readonly files: number;
+}
+
+/** The user cancelled (the request's signal). */
+class CollectCancelled extends Error {}
+
+function cancelledError(request: CollectRequest): CollectError {
+  return new CollectError('cancelled', l10n.t('The collection of {0} was cancelled. Nothing was kept.', request.pod), l10n.t('Collect again while the run keeps its collector.'));
 }
 
 export interface CollectedArtifacts {
@@ -40,7 +58,7 @@ export interface CollectedArtifacts {
   readonly empty: boolean;
 }
 
-export type CollectFailure = 'pod-gone' | 'collector-not-running' | 'not-started' | 'cluster' | 'limit' | 'tar-failed' | 'io';
+export type CollectFailure = 'pod-gone' | 'collector-not-running' | 'not-started' | 'cluster' | 'limit' | 'tar-failed' | 'io' | 'cancelled';
 
 export class CollectError extends Error {
   constructor(
@@ -150,6 +168,7 @@ async function explainLostPod(client: ClusterClient, request: CollectRequest): P
 
 /** Collects `/.keruta/doc` of the Pod. Rejects only with CollectError. */
 export async function collectArtifacts(client: ClusterClient, request: CollectRequest): Promise<CollectedArtifacts> {
+  if (request.signal?.aborted) throw cancelledError(request);
   const action = { verb: 'create', resource: 'pods', subresource: 'exec', group: '', namespace: request.namespace, name: request.pod };
   let pod: Pod | undefined;
   try {
@@ -171,6 +190,16 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
   const extraction = extractTar(staging, request.limits);
   // A limit or a disk error stops the stream at once.
   extraction.done.catch(() => abort.abort());
+  // So does the user: the extraction fails with CollectCancelled, which also ends the exec.
+  const cancel = (): void => extraction.abort(new CollectCancelled('cancelled'));
+  request.signal?.addEventListener('abort', cancel, { once: true });
+  let received = 0;
+  const onStdout = request.onProgress
+    ? (bytes: number): void => {
+        received += bytes;
+        request.onProgress?.({ bytes: received, files: extraction.files() });
+      }
+    : undefined;
   const stderr: Buffer[] = [];
   try {
     let result;
@@ -184,6 +213,7 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
           },
         }),
         signal: abort.signal,
+        ...(onStdout ? { onStdout } : {}),
       });
     } catch (error) {
       const cluster = clusterErrorOf(error, action);
@@ -216,6 +246,7 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
     return await finish(root, staging, request, extracted);
   } catch (error) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    if (error instanceof CollectCancelled) throw cancelledError(request);
     if (error instanceof CollectError) throw error;
     if (error instanceof ExtractLimitError) {
       throw error.limit === 'maxBytes'
@@ -231,6 +262,8 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
           );
     }
     throw new CollectError('io', l10n.t('Collection of {0} failed: {1}', request.pod, error instanceof Error ? error.message : String(error)), l10n.t('Check the workspace folder and try again.'));
+  } finally {
+    request.signal?.removeEventListener('abort', cancel);
   }
 }
 

@@ -10,7 +10,7 @@ import type { ClusterClient } from '../cluster/clusterClient';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { COLLECTOR_CONTAINER } from '../../../server/src/core/collectorPod';
 import { type Disposable, Emitter, type Event } from '../util/events';
-import { CollectError, collectArtifacts, type CollectedArtifacts } from './artifactCollector';
+import { CollectError, collectArtifacts, type CollectedArtifacts, type CollectProgress } from './artifactCollector';
 import type { RunFinished, TrackedRun } from './runModel';
 import { type MainFinishedHandler, releaseCollector } from './runService';
 import type { ExtractLimits } from './safeExtract';
@@ -35,6 +35,12 @@ export interface CollectionRecord {
   readonly error?: CollectError;
   /** The collector could not be released (the Pod ends by itself after its window). */
   readonly releaseWarning?: string;
+}
+
+/** Cancellation and progress of an on-demand collection. */
+export interface CollectOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CollectProgress) => void;
 }
 
 /** A collection under way: `done` resolves with its record (it never rejects). */
@@ -137,7 +143,7 @@ export class ArtifactService {
   }
 
   /** Collects now, without releasing the collector (the run may still be going). */
-  async collectNow(run: TrackedRun, pod?: string): Promise<CollectionRecord> {
+  async collectNow(run: TrackedRun, pod?: string, options: CollectOptions = {}): Promise<CollectionRecord> {
     const target = pod ?? [...run.state.podSummaries].reverse().find((summary) => summary.collectorRunning)?.name ?? run.state.podSummaries.at(-1)?.name;
     const settings = await this.settingsFor(run);
     if (!target || !settings) {
@@ -148,18 +154,18 @@ export class ArtifactService {
       this.remember(record);
       return record;
     }
-    const record = await this.collect(run, target, settings, 'on-demand');
+    const record = await this.collect(run, target, settings, 'on-demand', options);
     this.remember(record);
     return record;
   }
 
-  private collect(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger']): Promise<CollectionRecord> {
-    const done = this.collectInto(run, pod, settings, trigger);
+  private collect(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger'], options: CollectOptions = {}): Promise<CollectionRecord> {
+    const done = this.collectInto(run, pod, settings, trigger, options);
     this.started.fire({ run, pod, trigger, done });
     return done;
   }
 
-  private async collectInto(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger']): Promise<CollectionRecord> {
+  private async collectInto(run: TrackedRun, pod: string, settings: ArtifactSettings, trigger: CollectionRecord['trigger'], options: CollectOptions): Promise<CollectionRecord> {
     const base = { run, pod, trigger, at: Date.now() };
     try {
       const ttl = run.job?.spec?.ttlSecondsAfterFinished;
@@ -171,6 +177,8 @@ export class ArtifactService {
         outputRoot: settings.outputRoot,
         limits: settings.limits,
         ...(ttl !== undefined ? { ttlSecondsAfterFinished: ttl } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
       this.log(`${run.name}: collected ${result.files.length} file(s), ${result.bytes} bytes into ${result.folder}${result.refused.length > 0 ? `; refused: ${result.refused.map((entry) => `${entry.name} (${entry.reason})`).join(', ')}` : ''}`);
       if (!result.empty && run.taskId) {

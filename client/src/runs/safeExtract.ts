@@ -86,8 +86,9 @@ function isInside(root: string, target: string): boolean {
  * Extracts the tar stream written into `input` into `folder` (which must exist and be empty).
  * `done` resolves when the archive has ended and every file is on disk; it rejects with
  * ExtractLimitError at a limit, or with the stream's error. The caller removes the folder on failure.
+ * `files()` counts the files accepted so far (for progress).
  */
-export function extractTar(folder: string, limits: ExtractLimits): { input: Writable; done: Promise<ExtractResult>; abort: (error: Error) => void } {
+export function extractTar(folder: string, limits: ExtractLimits): { input: Writable; done: Promise<ExtractResult>; abort: (error: Error) => void; files: () => number } {
   const root = path.resolve(folder);
   const extract = tarExtract();
   const result: ExtractResult = { files: [], folders: [], bytes: 0, refused: [] };
@@ -187,5 +188,5 @@ export function extractTar(folder: string, limits: ExtractLimits): { input: Writ
     });
     extract.on('error', (error) => fail(error));
   });
-  return { input: extract as unknown as Writable, done, abort: (error) => fail(error) };
+  return { input: extract as unknown as Writable, done, abort: (error) => fail(error), files: () => result.files.length };
 }
