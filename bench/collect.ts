@@ -46,18 +46,13 @@ import { requireKubectl } from '../test/kubectl/kubectlHelper';
 import { clusterClientFor, type TreeEntry, treeOf } from '../test/runs/collectHelpers';
 import { type Harness, startHarness, taskFileText } from '../test/runs/harness';
 import { waitFor } from '../test/sim/testing';
+import { flag, option, profileExecArgv } from './args';
 import { ms, type Stats, stats } from './stats';
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const argv = process.argv.slice(2);
-const QUICK = argv.includes('--quick');
-
-function option(name: string): string | undefined {
-  const index = argv.indexOf(name);
-  return index >= 0 ? argv[index + 1] : undefined;
-}
+const QUICK = flag('--quick');
 
 const REPS = Number(option('--reps') ?? (QUICK ? 3 : 5));
 if (!Number.isInteger(REPS) || REPS < 1) throw new Error(`--reps wants a positive integer, got ${option('--reps')}`);
@@ -65,9 +60,7 @@ const NAMESPACE = 'default';
 const MB = 1024 * 1024;
 const TIME_SCALE = 0.01;
 const DIR = option('--dir') ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
-/** Where the Keruta child writes a V8 CPU profile (`--cpu-prof`), for finding what slows it. */
-const PROFILE_DIR = option('--profile-client');
-/** Keruta's peak extra memory may grow at most this much from the 20 MB archive to the 100 MB one. */
+/** Keruta's peak extra memory may grow at most this much between the two largest archives. */
 const GROWTH_ALLOWANCE_MB = 8;
 const RUN_START = performance.now();
 
@@ -233,7 +226,7 @@ class KerutaChild {
 
   constructor(kubeconfig: string) {
     // This script in child mode, with the same loader (`--import tsx`) and a callable GC.
-    this.child = fork(__filename, ['--child', kubeconfig], { execArgv: [...process.execArgv, '--expose-gc', ...(PROFILE_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(__filename, ['--child', kubeconfig], { execArgv: [...process.execArgv, '--expose-gc', ...profileExecArgv()], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.ready = new Promise((resolve, reject) => {
       this.pending = { resolve: () => resolve(), reject };
     });
@@ -521,8 +514,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (argv[0] === '--child') {
-  childMain(argv[1]!).catch((error: unknown) => {
+const childKubeconfig = option('--child');
+if (childKubeconfig !== undefined) {
+  childMain(childKubeconfig).catch((error: unknown) => {
     process.send?.({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies FromChild);
     process.exit(1);
   });

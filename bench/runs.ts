@@ -62,18 +62,13 @@ import { requireKubectl } from '../test/kubectl/kubectlHelper';
 import { type Harness, startHarness, statusIn, taskFileText } from '../test/runs/harness';
 import type { Simulator } from '../test/sim/simulator';
 import { KubectlPoller, type PollRecord } from './runsPolling';
+import { flag, option, profileExecArgv } from './args';
 import { ms, type Stats, stats } from './stats';
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const argv = process.argv.slice(2);
-const QUICK = argv.includes('--quick');
-
-function option(name: string): string | undefined {
-  const index = argv.indexOf(name);
-  return index >= 0 ? argv[index + 1] : undefined;
-}
+const QUICK = flag('--quick');
 
 function numberOption(name: string, fallback: number): number {
   const text = option(name);
@@ -93,9 +88,7 @@ const TIME_SCALE = numberOption('--time-scale', 0.02);
 /** How long main containers run on average (simulated seconds; spread from half to one and a half times). */
 const RUN_SECONDS = numberOption('--run-seconds', 100);
 /** Every main container runs exactly `--run-seconds`: all N runs end in the same instant (a burst). */
-const SAME_RUN_TIME = argv.includes('--same-run-time');
-/** Where the client processes write a V8 CPU profile (`--cpu-prof`), for finding what slows them. */
-const PROFILE_DIR = option('--profile-client');
+const SAME_RUN_TIME = flag('--same-run-time');
 const POLL_INTERVAL_MS = 2000;
 const IDLE_MS = 4000;
 const TASKS_PER_FILE = 10;
@@ -413,7 +406,7 @@ class ClientProcess {
 
   constructor(config: ClientConfig, onEvent: (message: FromClient) => void) {
     // This same script in client mode, with the same loader (`--import tsx`).
-    this.child = fork(__filename, ['--client', JSON.stringify(config)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...(PROFILE_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])] });
+    this.child = fork(__filename, ['--client', JSON.stringify(config)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...profileExecArgv()] });
     this.child.on('message', (message: FromClient) => {
       if (message.kind === 'error') {
         this.fail(new Error(`client process: ${message.message}`));
