@@ -252,6 +252,13 @@ describe('collecting /.keruta/doc: edge cases', () => {
     assert.deepEqual(await stagingLeft(), []);
     // Cancelled before it began: refused at once.
     assert.equal((await rejection(collectArtifacts(h.client, { ...request(run, pod), signal: cancel.signal }))).kind, 'cancelled');
+    // Cancelled while the Pod is being checked: no archive streams at all.
+    const late = new AbortController();
+    let streamed = 0;
+    const cancelling = { ...h.client, getPod: (...args: Parameters<typeof h.client.getPod>) => h.client.getPod(...args).finally(() => late.abort()) };
+    const whileChecking = await rejection(collectArtifacts(cancelling, { ...request(run, pod), signal: late.signal, onProgress: (told) => void (streamed = told.bytes) }));
+    assert.deepEqual([whileChecking.kind, streamed], ['cancelled', 0]);
+    assert.deepEqual(await stagingLeft(), []);
 
     const again = await collectArtifacts(h.client, request(run, pod));
     assert.deepEqual([again.files, again.bytes], [['large.bin'], bytes]);

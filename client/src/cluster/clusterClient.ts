@@ -242,6 +242,8 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
       const stdout = target
         ? new Writable({
             write(chunk: Buffer, _encoding, callback) {
+              // After an abort nothing more is passed on (frames already received may still come).
+              if (output.signal?.aborted) return callback();
               output.onStdout?.(chunk.length);
               if (!target.write(chunk) && socket && !waitingForDrain) {
                 const paused = socket;
@@ -278,6 +280,8 @@ export function createClusterClient(loaded: LoadedKubeConfig, k8s: K8s): Cluster
             })
             .then((ws) => {
               socket = ws;
+              // Aborted while connecting: close it as soon as it exists.
+              if (output.signal?.aborted) ws.terminate();
               ws.on('close', () => resolve({ success: false, message: l10n.t('The exec stream closed without a status.') }));
             })
             .catch(reject);

@@ -190,9 +190,14 @@ export async function collectArtifacts(client: ClusterClient, request: CollectRe
   const extraction = extractTar(staging, request.limits);
   // A limit or a disk error stops the stream at once.
   extraction.done.catch(() => abort.abort());
-  // So does the user: the extraction fails with CollectCancelled, which also ends the exec.
-  const cancel = (): void => extraction.abort(new CollectCancelled('cancelled'));
+  // So does the user: the extraction fails with CollectCancelled and the exec ends (or never starts).
+  const cancel = (): void => {
+    extraction.abort(new CollectCancelled('cancelled'));
+    abort.abort();
+  };
   request.signal?.addEventListener('abort', cancel, { once: true });
+  // Cancelled while the Pod was being checked: stop before anything streams.
+  if (request.signal?.aborted) cancel();
   let received = 0;
   const onStdout = request.onProgress
     ? (bytes: number): void => {
