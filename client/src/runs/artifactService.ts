@@ -8,9 +8,9 @@ import path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { ClusterClient } from '../cluster/clusterClient';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { COLLECTOR_CONTAINER } from '../../../server/src/core/collectorPod';
 import { type Disposable, Emitter, type Event } from '../util/events';
 import { CollectError, collectArtifacts, type CollectedArtifacts, type CollectProgress } from './artifactCollector';
+import { collectorStatus } from './podState';
 import type { RunFinished, TrackedRun } from './runModel';
 import { type MainFinishedHandler, releaseCollector } from './runService';
 import type { ExtractLimits } from './safeExtract';
@@ -58,8 +58,7 @@ export function documentPaths(workspaceRoot: string, result: CollectedArtifacts)
 
 /** What the collector container of the Pod was doing, for a message: "ErrImagePull: …", "StartError (exit code 128): …". */
 function collectorStateOf(pod: Pod | undefined): string | undefined {
-  const statuses = [...(pod?.status?.initContainerStatuses ?? []), ...(pod?.status?.containerStatuses ?? [])];
-  const status = statuses.find((candidate) => candidate.name === COLLECTOR_CONTAINER);
+  const status = pod ? collectorStatus(pod) : undefined;
   const waiting = status?.state?.waiting ?? status?.lastState?.waiting;
   const ended = status?.state?.terminated ?? status?.lastState?.terminated;
   if (waiting?.reason) return waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason;

@@ -81,7 +81,8 @@ export function mainContainerStatus(pod: Pod): ContainerStatus | undefined {
   return name === undefined ? undefined : pod.status?.containerStatuses?.find((s) => s.name === name);
 }
 
-function collectorStatus(pod: Pod): ContainerStatus | undefined {
+/** The collector container's status (a native sidecar's among the init containers). */
+export function collectorStatus(pod: Pod): ContainerStatus | undefined {
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === COLLECTOR_CONTAINER);
 }
 
