@@ -287,8 +287,9 @@ export function describeRunState(state: RunState): string {
     case 'pending':
       return reason !== undefined ? l10n.t('Pending: {0}', reason) : l10n.t('Pending');
     case 'running':
+      // A running run has an exit code to show only when a reason (a failed container) comes with it.
       if (reason !== undefined) return code !== undefined ? l10n.t('Running: {0} (exit code {1})', reason, code) : l10n.t('Running: {0}', reason);
-      return code !== undefined ? l10n.t('Running (exit code {0})', code) : l10n.t('Running');
+      return l10n.t('Running');
     case 'finishing':
       return l10n.t('Finishing');
     case 'failing':
